@@ -1,0 +1,26 @@
+// tensorc passes and named pipelines.
+#pragma once
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace linalg { class LinalgDialect; }
+namespace tensor { class TensorDialect; }
+namespace arith { class ArithDialect; }
+namespace math { class MathDialect; }
+namespace scf { class SCFDialect; }
+namespace func { class FuncDialect; }
+namespace vector { class VectorDialect; }
+} // namespace mlir
+
+namespace tensorc {
+#define GEN_PASS_DECL
+#include "tensorc/Passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "tensorc/Passes/Passes.h.inc"
+
+/// Registers every tensorc pass and the named pipelines (Pipelines.cpp) in MLIR's global registry,
+/// where both tensorc-opt and `mlir.passmanager.PassManager.parse` find them. Idempotent.
+void registerAllPassesAndPipelines();
+} // namespace tensorc

@@ -1,0 +1,125 @@
+// tensorc-guard-shape-checks: hoist argument-size checks into a prologue guarding the computation.
+#include "tensorc/Passes/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace tensorc {
+#define GEN_PASS_DEF_GUARDSHAPECHECKS
+#include "tensorc/Passes/Passes.h.inc"
+} // namespace tensorc
+
+using namespace mlir;
+
+namespace {
+/// A check emitted by the lowering: `scf.if %failed { func.call @tensorc_report(...) }`.
+bool isCheck(Operation *op) {
+  auto ifOp = dyn_cast<scf::IfOp>(op);
+  if (!ifOp || ifOp.getNumResults() != 0 || !ifOp.getElseRegion().empty())
+    return false;
+  for (Operation &inner : ifOp.getThenRegion().front())
+    if (auto call = dyn_cast<func::CallOp>(inner))
+      if (call.getCallee() == "tensorc_report")
+        return true;
+  return false;
+}
+
+/// Collects the ops computing `v` if they only read argument sizes; false otherwise.
+bool shapeOnlySlice(Value v, Block *entry, llvm::SetVector<Operation *> &slice) {
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    return arg.getOwner() == entry;
+  Operation *def = v.getDefiningOp();
+  if (!def || def->getBlock() != entry || def->getNumRegions() != 0)
+    return false;
+  if (slice.contains(def))
+    return true;
+  bool allowed = isa<tensor::DimOp>(def) ? isa<BlockArgument>(def->getOperand(0))
+                                         : (isa<arith::ArithDialect>(def->getDialect()) && isPure(def));
+  if (!allowed)
+    return false;
+  for (Value operand : def->getOperands())
+    if (isa<tensor::DimOp>(def) ? !isa<BlockArgument>(operand) && !shapeOnlySlice(operand, entry, slice)
+                                : !shapeOnlySlice(operand, entry, slice))
+      return false;
+  slice.insert(def);
+  return true;
+}
+
+struct GuardShapeChecksPass : tensorc::impl::GuardShapeChecksBase<GuardShapeChecksPass> {
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    if (fn.isExternal() || !llvm::hasSingleElement(fn.getBody()))
+      return;
+    Block *entry = &fn.getBody().front();
+    llvm::SetVector<Operation *> prologue;
+    SmallVector<scf::IfOp> hoisted;
+    for (Operation &op : *entry) {
+      if (!isCheck(&op))
+        continue;
+      llvm::SetVector<Operation *> slice;
+      // The then-block's call operands must be computable in the prologue too.
+      bool ok = shapeOnlySlice(cast<scf::IfOp>(op).getCondition(), entry, slice);
+      cast<scf::IfOp>(op).getThenRegion().walk([&](Operation *inner) {
+        for (Value operand : inner->getOperands())
+          if (operand.getParentBlock() == entry && !shapeOnlySlice(operand, entry, slice))
+            ok = false;
+      });
+      if (!ok)
+        continue;
+      prologue.insert(slice.begin(), slice.end());
+      hoisted.push_back(cast<scf::IfOp>(op));
+    }
+    if (hoisted.empty())
+      return;
+    // Move the prologue (in original order, so operands stay defined first) and the checks to the top.
+    SmallVector<Operation *> ordered(prologue.begin(), prologue.end());
+    llvm::sort(ordered, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+    // The first op that stays under the guard; prologue ops already before it keep their order.
+    llvm::SmallPtrSet<Operation *, 8> checkSet;
+    for (scf::IfOp check : hoisted)
+      checkSet.insert(check);
+    Operation *anchor = &entry->front();
+    while (prologue.contains(anchor) || checkSet.contains(anchor))
+      anchor = anchor->getNextNode();
+    OpBuilder b(fn.getContext());
+    for (Operation *op : ordered)
+      op->moveBefore(anchor);
+    for (scf::IfOp check : hoisted)
+      check->moveBefore(anchor);
+    b.setInsertionPoint(anchor);
+    Location loc = fn.getLoc();
+    Value allOk = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
+    Value trueV = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
+    for (scf::IfOp check : hoisted)
+      allOk = b.create<arith::AndIOp>(loc, allOk, b.create<arith::XOrIOp>(loc, check.getCondition(), trueV));
+
+    // Everything from the anchor to the terminator runs under the guard.
+    auto ret = cast<func::ReturnOp>(entry->getTerminator());
+    SmallVector<Operation *> body;
+    for (Operation *op = anchor; op != ret; op = op->getNextNode())
+      body.push_back(op);
+    auto guard = b.create<scf::IfOp>(loc, ret.getOperandTypes(), allOk, /*withElseRegion=*/true);
+    Block *thenBlock = &guard.getThenRegion().front();
+    Block *elseBlock = &guard.getElseRegion().front();
+    for (Operation *op : body)
+      op->moveBefore(thenBlock, thenBlock->end());
+    OpBuilder tb = OpBuilder::atBlockEnd(thenBlock);
+    tb.create<scf::YieldOp>(loc, ret.getOperands());
+    // When a check failed the results are never looked at (the runtime raises): empty placeholders.
+    OpBuilder eb = OpBuilder::atBlockEnd(elseBlock);
+    SmallVector<Value> placeholders;
+    for (Type t : ret.getOperandTypes()) {
+      auto rt = cast<RankedTensorType>(t);
+      Value zero = eb.create<arith::ConstantIndexOp>(loc, 0);
+      SmallVector<Value> dyn(rt.getNumDynamicDims(), zero);
+      placeholders.push_back(eb.create<tensor::EmptyOp>(loc, rt, dyn));
+    }
+    eb.create<scf::YieldOp>(loc, placeholders);
+    ret->setOperands(guard.getResults());
+  }
+};
+} // namespace

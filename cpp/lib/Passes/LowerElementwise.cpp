@@ -1,0 +1,307 @@
+// Lowering of elementwise ops, casts, fills, arange, dim and broadcast_to to linalg.generic.
+#include "Lowering.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace tensorc;
+using namespace tensorc::lowering;
+
+namespace {
+using Scalar = std::function<Value(OpBuilder &, Location, ValueRange)>;
+
+arith::FastMathFlagsAttr contractOnly(OpBuilder &b) {
+  return arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::contract);
+}
+
+Value cst(OpBuilder &b, Location loc, Type t, double v) {
+  if (auto ft = dyn_cast<FloatType>(t))
+    return b.create<arith::ConstantOp>(loc, FloatAttr::get(ft, v));
+  return b.create<arith::ConstantOp>(loc, IntegerAttr::get(t, (int64_t)v));
+}
+
+/// Element conversion with NumPy's astype rules (float->int truncates, x->bool is x != 0).
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (to.isInteger(1)) {
+    if (isFloat(from))
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, v, cst(b, loc, from, 0));
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v, cst(b, loc, from, 0));
+  }
+  if (isFloat(from) && isFloat(to))
+    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+               ? Value(b.create<arith::ExtFOp>(loc, to, v))
+               : Value(b.create<arith::TruncFOp>(loc, to, v));
+  if (isFloat(to))
+    return from.isInteger(1) ? Value(b.create<arith::UIToFPOp>(loc, to, v))
+                             : Value(b.create<arith::SIToFPOp>(loc, to, v));
+  if (isFloat(from))
+    return b.create<arith::FPToSIOp>(loc, to, v);
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return from.isInteger(1) ? Value(b.create<arith::ExtUIOp>(loc, to, v))
+                             : Value(b.create<arith::ExtSIOp>(loc, to, v));
+  return b.create<arith::TruncIOp>(loc, to, v);
+}
+
+Scalar unaryScalar(Operation *op) {
+  return llvm::TypeSwitch<Operation *, Scalar>(op)
+      .Case([](NegOp) -> Scalar {
+        return [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (isFloat(a[0].getType()))
+            return b.create<arith::NegFOp>(l, a[0]);
+          return b.create<arith::SubIOp>(l, cst(b, l, a[0].getType(), 0), a[0]);
+        };
+      })
+      .Case([](AbsOp) -> Scalar {
+        return [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          if (isFloat(a[0].getType()))
+            return b.create<math::AbsFOp>(l, a[0]);
+          return b.create<math::AbsIOp>(l, a[0]);
+        };
+      })
+      .Case([](SignOp) -> Scalar {
+        return [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Type t = a[0].getType();
+          Value zero = cst(b, l, t, 0), one = cst(b, l, t, 1), minus = cst(b, l, t, -1);
+          Value pos, neg;
+          if (isFloat(t)) {
+            pos = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, a[0], zero);
+            neg = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, a[0], zero);
+          } else {
+            pos = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sgt, a[0], zero);
+            neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, a[0], zero);
+          }
+          // Zero and NaN fall through to x itself, as np.sign does.
+          Value r = b.create<arith::SelectOp>(l, neg, minus, a[0]);
+          return b.create<arith::SelectOp>(l, pos, one, r);
+        };
+      })
+#define TC_MATH_UNARY(OP, MATHOP)                                                                  \
+  .Case([](OP) -> Scalar {                                                                         \
+    return [](OpBuilder &b, Location l, ValueRange a) -> Value { return b.create<MATHOP>(l, a[0]); }; \
+  })
+      TC_MATH_UNARY(ExpOp, math::ExpOp) TC_MATH_UNARY(LogOp, math::LogOp)
+      TC_MATH_UNARY(Log1pOp, math::Log1pOp) TC_MATH_UNARY(Expm1Op, math::ExpM1Op)
+      TC_MATH_UNARY(SqrtOp, math::SqrtOp) TC_MATH_UNARY(TanhOp, math::TanhOp)
+      TC_MATH_UNARY(SinOp, math::SinOp) TC_MATH_UNARY(CosOp, math::CosOp)
+      TC_MATH_UNARY(ErfOp, math::ErfOp) TC_MATH_UNARY(FloorOp, math::FloorOp)
+      TC_MATH_UNARY(CeilOp, math::CeilOp)
+#undef TC_MATH_UNARY
+      .Case([](SigmoidOp) -> Scalar {
+        return [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          // 1 / (1 + exp(-x)): exp overflows to inf for very negative x and the quotient is then 0.
+          Type t = a[0].getType();
+          Value e = b.create<math::ExpOp>(l, b.create<arith::NegFOp>(l, a[0]));
+          return b.create<arith::DivFOp>(l, cst(b, l, t, 1), b.create<arith::AddFOp>(l, cst(b, l, t, 1), e));
+        };
+      })
+      .Case([](SoftplusOp) -> Scalar {
+        return [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          // max(x, 0) + log1p(exp(-|x|)): never overflows, exact for large |x|.
+          Type t = a[0].getType();
+          Value m = b.create<arith::MaximumFOp>(l, a[0], cst(b, l, t, 0));
+          Value e = b.create<math::ExpOp>(l, b.create<arith::NegFOp>(l, b.create<math::AbsFOp>(l, a[0])));
+          return b.create<arith::AddFOp>(l, m, b.create<math::Log1pOp>(l, e));
+        };
+      })
+      .Case([](NotOp) -> Scalar {
+        return [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return b.create<arith::XOrIOp>(l, a[0], cst(b, l, a[0].getType(), 1));
+        };
+      })
+      .Default([](Operation *) { return Scalar(); });
+}
+
+/// Integer division/remainder guarded against a zero divisor (NumPy gives 0; hardware traps).
+Value safeDivisor(OpBuilder &b, Location l, Value d, Value &isZero) {
+  Type t = d.getType();
+  isZero = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, d, cst(b, l, t, 0));
+  return b.create<arith::SelectOp>(l, isZero, cst(b, l, t, 1), d);
+}
+
+Scalar binaryScalar(Operation *op) {
+  auto fi = [](auto floatFn, auto intFn) -> Scalar {
+    return [=](OpBuilder &b, Location l, ValueRange a) -> Value {
+      return isFloat(a[0].getType()) ? floatFn(b, l, a[0], a[1]) : intFn(b, l, a[0], a[1]);
+    };
+  };
+#define TC_BIN(F, I)                                                                               \
+  fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return b.create<F>(l, x, y); },      \
+     [](OpBuilder &b, Location l, Value x, Value y) -> Value { return b.create<I>(l, x, y); })
+  return llvm::TypeSwitch<Operation *, Scalar>(op)
+      .Case([&](AddOp) { return TC_BIN(arith::AddFOp, arith::AddIOp); })
+      .Case([&](SubOp) { return TC_BIN(arith::SubFOp, arith::SubIOp); })
+      .Case([&](MulOp) { return TC_BIN(arith::MulFOp, arith::MulIOp); })
+      .Case([&](DivOp) { return TC_BIN(arith::DivFOp, arith::DivFOp); })
+      .Case([&](PowOp) { return TC_BIN(math::PowFOp, math::IPowIOp); })
+      .Case([&](AndOp) { return TC_BIN(arith::AndIOp, arith::AndIOp); })
+      .Case([&](OrOp) { return TC_BIN(arith::OrIOp, arith::OrIOp); })
+      .Case([&](XorOp) { return TC_BIN(arith::XOrIOp, arith::XOrIOp); })
+      .Case([&](MaxOp) {
+        return fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return b.create<arith::MaximumFOp>(l, x, y); },
+                  [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+                    if (x.getType().isInteger(1))
+                      return b.create<arith::OrIOp>(l, x, y);
+                    return b.create<arith::MaxSIOp>(l, x, y);
+                  });
+      })
+      .Case([&](MinOp) {
+        return fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return b.create<arith::MinimumFOp>(l, x, y); },
+                  [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+                    if (x.getType().isInteger(1))
+                      return b.create<arith::AndIOp>(l, x, y);
+                    return b.create<arith::MinSIOp>(l, x, y);
+                  });
+      })
+      .Case([&](FloorDivOp) {
+        return fi(
+            [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+              return b.create<math::FloorOp>(l, b.create<arith::DivFOp>(l, x, y));
+            },
+            [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+              Value zero;
+              Value d = safeDivisor(b, l, y, zero);
+              Value q = b.create<arith::FloorDivSIOp>(l, x, d);
+              return b.create<arith::SelectOp>(l, zero, cst(b, l, x.getType(), 0), q);
+            });
+      })
+      .Case([&](ModOp) {
+        return fi(
+            [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+              // fmod, then move into the divisor's sign as Python's % does.
+              Type t = x.getType();
+              Value r = b.create<arith::RemFOp>(l, x, y);
+              Value zero = cst(b, l, t, 0);
+              Value rNeg = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, r, zero);
+              Value yNeg = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, y, zero);
+              Value rNonZero = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::ONE, r, zero);
+              Value fix = b.create<arith::AndIOp>(l, rNonZero, b.create<arith::XOrIOp>(l, rNeg, yNeg));
+              return b.create<arith::SelectOp>(l, fix, b.create<arith::AddFOp>(l, r, y), r);
+            },
+            [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+              Type t = x.getType();
+              Value isZero;
+              Value d = safeDivisor(b, l, y, isZero);
+              Value r = b.create<arith::RemSIOp>(l, x, d);
+              Value zero = cst(b, l, t, 0);
+              Value rNeg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, r, zero);
+              Value yNeg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, d, zero);
+              Value rNonZero = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::ne, r, zero);
+              Value fix = b.create<arith::AndIOp>(l, rNonZero, b.create<arith::XOrIOp>(l, rNeg, yNeg));
+              Value m = b.create<arith::SelectOp>(l, fix, b.create<arith::AddIOp>(l, r, d), r);
+              return b.create<arith::SelectOp>(l, isZero, zero, m);
+            });
+      })
+      .Default([](Operation *) { return Scalar(); });
+#undef TC_BIN
+}
+
+Scalar compareScalar(Operation *op) {
+  using FP = arith::CmpFPredicate;
+  using IP = arith::CmpIPredicate;
+  auto make = [](FP f, IP si, IP ui) -> Scalar {
+    return [=](OpBuilder &b, Location l, ValueRange a) -> Value {
+      Type t = a[0].getType();
+      if (isFloat(t))
+        return b.create<arith::CmpFOp>(l, f, a[0], a[1]);
+      // Booleans compare unsigned (true is 1, not -1).
+      return b.create<arith::CmpIOp>(l, t.isInteger(1) ? ui : si, a[0], a[1]);
+    };
+  };
+  return llvm::TypeSwitch<Operation *, Scalar>(op)
+      .Case([&](EqOp) { return make(FP::OEQ, IP::eq, IP::eq); })
+      .Case([&](NeOp) { return make(FP::UNE, IP::ne, IP::ne); })
+      .Case([&](LtOp) { return make(FP::OLT, IP::slt, IP::ult); })
+      .Case([&](LeOp) { return make(FP::OLE, IP::sle, IP::ule); })
+      .Case([&](GtOp) { return make(FP::OGT, IP::sgt, IP::ugt); })
+      .Case([&](GeOp) { return make(FP::OGE, IP::sge, IP::uge); })
+      .Default([](Operation *) { return Scalar(); });
+}
+} // namespace
+
+namespace tensorc::lowering {
+Value convertElement(OpBuilder &b, Location loc, Value v, Type to) { return convertScalar(b, loc, v, to); }
+} // namespace tensorc::lowering
+
+Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  Location loc = op->getLoc();
+  OpBuilder &b = L.b;
+  if (Scalar s = unaryScalar(op))
+    return L.elementwise(op, op->getOperands(), resultType, s);
+  if (Scalar s = binaryScalar(op))
+    return L.elementwise(op, op->getOperands(), resultType, s);
+  if (Scalar s = compareScalar(op))
+    return L.elementwise(op, op->getOperands(), resultType, s);
+  if (isa<SelectOp>(op))
+    return L.elementwise(op, op->getOperands(), resultType, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+      return nb.create<arith::SelectOp>(l, a[0], a[1], a[2]);
+    });
+  if (auto c = dyn_cast<CastOp>(op)) {
+    Type to = resultType.getElementType();
+    return L.elementwise(op, c.getX(), resultType, [to](OpBuilder &nb, Location l, ValueRange a) {
+      return convertScalar(nb, l, a[0], to);
+    });
+  }
+  if (auto f = dyn_cast<FillOp>(op)) {
+    SmallVector<Value> sizes;
+    auto dyn = f.getDynamicDims().begin();
+    for (int64_t d = 0; d < resultType.getRank(); ++d) {
+      if (!resultType.isDynamicDim(d)) {
+        sizes.push_back(L.idx(loc, resultType.getDimSize(d)));
+        continue;
+      }
+      Value n = L.shapeScalar(loc, *dyn++);
+      Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, n, L.idx(loc, 0));
+      L.checks.require(b, loc, op, ok, "negative dimensions are not allowed ({0})", n);
+      sizes.push_back(b.create<arith::MaxSIOp>(loc, n, L.idx(loc, 0)));
+    }
+    Value v = b.create<arith::ConstantOp>(loc, cast<TypedAttr>(f.getValue()));
+    return L.filled(loc, resultType, sizes, v);
+  }
+  if (auto a = dyn_cast<ArangeOp>(op)) {
+    // np.arange(n) with n < 0 is empty.
+    Value n = b.create<arith::MaxSIOp>(loc, L.shapeScalar(loc, a.getN()), L.idx(loc, 0));
+    Value init = L.empty(loc, resultType, {n});
+    Type elt = resultType.getElementType();
+    return L.generic(loc, {}, init, {b.getMultiDimIdentityMap(1)}, "p",
+                     [elt](OpBuilder &nb, Location l, ValueRange) {
+                       Value i = nb.create<linalg::IndexOp>(l, 0);
+                       Value i64 = nb.create<arith::IndexCastOp>(l, nb.getI64Type(), i);
+                       return SmallVector<Value>{convertScalar(nb, l, i64, elt)};
+                     })[0];
+  }
+  if (auto d = dyn_cast<DimOp>(op)) {
+    Value size = b.create<tensor::DimOp>(loc, d.getX(), d.getAxis());
+    return b.create<tensor::FromElementsOp>(loc, resultType, ValueRange{L.toI64(loc, size)});
+  }
+  if (auto bt = dyn_cast<BroadcastToOp>(op)) {
+    Value x = bt.getX();
+    auto xt = rankedOf(x);
+    SmallVector<Value> sizes;
+    auto dyn = bt.getDynamicDims().begin();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < resultType.getRank(); ++d) {
+      Value target = resultType.isDynamicDim(d) ? L.shapeScalar(loc, *dyn++) : L.idx(loc, resultType.getDimSize(d));
+      if (xt.getDimSize(d) == 1) {
+        exprs.push_back(b.getAffineConstantExpr(0));
+        sizes.push_back(b.create<arith::MaxSIOp>(loc, target, L.idx(loc, 0)));
+        continue;
+      }
+      exprs.push_back(b.getAffineDimExpr(d));
+      Value have = xt.isDynamicDim(d) ? Value(b.create<tensor::DimOp>(loc, x, d)) : L.idx(loc, xt.getDimSize(d));
+      Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, target);
+      L.checks.require(b, loc, op, ok, "cannot broadcast a dimension of size {0} to size {1}", have, target);
+      sizes.push_back(b.create<arith::MinSIOp>(loc, have, target));
+    }
+    Value init = L.empty(loc, resultType, sizes);
+    int64_t rank = resultType.getRank();
+    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, b.getContext()), b.getMultiDimIdentityMap(rank)};
+    return L.generic(loc, x, init, maps, std::string(rank, 'p'),
+                     [](OpBuilder &, Location, ValueRange a) { return SmallVector<Value>{a[0]}; })[0];
+  }
+  (void)contractOnly;
+  return {};
+}

@@ -1,0 +1,254 @@
+// Lowering of reductions (sum, prod, mean, max, min, argmax, argmin) and of softmax, log_softmax and
+// logsumexp, which are built from max-shifted reductions.
+#include "Lowering.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace tensorc;
+using namespace tensorc::lowering;
+
+namespace tensorc::lowering {
+Value convertElement(OpBuilder &b, Location loc, Value v, Type to); // LowerElementwise.cpp
+}
+
+namespace {
+/// Reassociation lets LLVM vectorize float reductions (NumPy's pairwise sums reorder too).
+arith::FastMathFlagsAttr reassoc(OpBuilder &b) {
+  return arith::FastMathFlagsAttr::get(b.getContext(),
+                                       arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+}
+
+Value lowestOf(OpBuilder &b, Location l, Type t, bool lowest) {
+  if (auto ft = dyn_cast<FloatType>(t))
+    return b.create<arith::ConstantOp>(l, FloatAttr::get(ft, lowest ? -std::numeric_limits<double>::infinity()
+                                                                      : std::numeric_limits<double>::infinity()));
+  if (t.isInteger(1))
+    return b.create<arith::ConstantOp>(l, IntegerAttr::get(t, lowest ? 0 : 1));
+  unsigned w = t.getIntOrFloatBitWidth();
+  return b.create<arith::ConstantOp>(
+      l, IntegerAttr::get(t, lowest ? llvm::APInt::getSignedMinValue(w) : llvm::APInt::getSignedMaxValue(w)));
+}
+
+/// Product of the sizes of `axes` (index).
+Value countOf(Lowering &L, Location loc, Value x, ArrayRef<int64_t> axes) {
+  SmallVector<Value> ds = L.dims(loc, x);
+  Value n = L.idx(loc, 1);
+  for (int64_t a : axes)
+    n = L.b.create<arith::MulIOp>(loc, n, ds[a]);
+  return n;
+}
+
+/// Reduced value -> result type, re-inserting the reduced axes as size-1 dims for keepdims.
+Value finishKeepdims(Lowering &L, Location loc, Value reduced, RankedTensorType resultType, ArrayRef<int64_t> axes,
+                     bool keepdims) {
+  if (!keepdims)
+    return reduced;
+  return L.expandUnitDims(loc, reduced, resultType, axes);
+}
+
+Value combineAdd(OpBuilder &b, Location l, Value e, Value acc) {
+  if (isFloat(acc.getType()))
+    return b.create<arith::AddFOp>(l, e, acc, reassoc(b));
+  if (acc.getType().isInteger(1))
+    return b.create<arith::OrIOp>(l, e, acc);
+  return b.create<arith::AddIOp>(l, e, acc);
+}
+Value combineMax(OpBuilder &b, Location l, Value e, Value acc, bool isMax) {
+  Type t = acc.getType();
+  if (isFloat(t))
+    return isMax ? Value(b.create<arith::MaximumFOp>(l, e, acc, reassoc(b)))
+                 : Value(b.create<arith::MinimumFOp>(l, e, acc, reassoc(b)));
+  if (t.isInteger(1))
+    return isMax ? Value(b.create<arith::OrIOp>(l, e, acc)) : Value(b.create<arith::AndIOp>(l, e, acc));
+  return isMax ? Value(b.create<arith::MaxSIOp>(l, e, acc)) : Value(b.create<arith::MinSIOp>(l, e, acc));
+}
+
+/// max over axes, then replaced by 0 where it is not finite so that x - m never forms inf - inf.
+Value shiftedMax(Lowering &L, Location loc, Value x, ArrayRef<int64_t> axes) {
+  OpBuilder &b = L.b;
+  Type elt = elementOf(x);
+  SmallVector<Value> sizes;
+  auto rt = L.reducedType(x, axes, elt, sizes, loc);
+  Value init = L.filled(loc, rt, sizes, lowestOf(b, loc, elt, true));
+  Value m = L.reduce(loc, x, axes, init, [](OpBuilder &nb, Location l, Value e, Value acc) {
+    return combineMax(nb, l, e, acc, true);
+  });
+  int64_t rank = rt.getRank();
+  return L.generic(loc, m, L.empty(loc, rt, sizes), {b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank)},
+                   std::string(rank, 'p'), [](OpBuilder &nb, Location l, ValueRange a) {
+                     Value absV = nb.create<math::AbsFOp>(l, a[0]);
+                     Value inf = lowestOf(nb, l, a[0].getType(), false);
+                     Value finite = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, absV, inf);
+                     Value zero = nb.create<arith::ConstantOp>(l, nb.getFloatAttr(a[0].getType(), 0.0));
+                     return SmallVector<Value>{nb.create<arith::SelectOp>(l, finite, a[0], zero)};
+                   })[0];
+}
+
+/// sum(exp(x - m)) over axes, m broadcast from the reduced shape.
+Value sumExpShifted(Lowering &L, Location loc, Value x, Value m, ArrayRef<int64_t> axes) {
+  OpBuilder &b = L.b;
+  Type elt = elementOf(x);
+  int64_t rank = rankedOf(x).getRank();
+  SmallVector<Value> sizes;
+  auto rt = L.reducedType(x, axes, elt, sizes, loc);
+  Value init = L.filled(loc, rt, sizes, L.zeroOf(loc, elt));
+  std::string its;
+  for (int64_t d = 0; d < rank; ++d)
+    its.push_back(llvm::is_contained(axes, d) ? 'r' : 'p');
+  AffineMap red = L.dropDimsMap(rank, axes);
+  return L.generic(loc, ValueRange{x, m}, init, {b.getMultiDimIdentityMap(rank), red, red}, its,
+                   [](OpBuilder &nb, Location l, ValueRange a) {
+                     Value e = nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]));
+                     return SmallVector<Value>{combineAdd(nb, l, e, a[2])};
+                   })[0];
+}
+
+Value lowerSoftmaxLike(Lowering &L, Operation *op, Value x, int64_t axis, bool logVersion) {
+  OpBuilder &b = L.b;
+  Location loc = op->getLoc();
+  auto xt = rankedOf(x);
+  int64_t rank = xt.getRank();
+  SmallVector<int64_t> axes{axis};
+  Value m = shiftedMax(L, loc, x, axes);
+  Value s = sumExpShifted(L, loc, x, m, axes);
+  AffineMap red = L.dropDimsMap(rank, axes);
+  Value init = L.empty(loc, xt, L.dims(loc, x));
+  return L.generic(loc, ValueRange{x, m, s}, init, {b.getMultiDimIdentityMap(rank), red, red, b.getMultiDimIdentityMap(rank)},
+                   std::string(rank, 'p'), [logVersion](OpBuilder &nb, Location l, ValueRange a) {
+                     Value shifted = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                     if (logVersion)
+                       return SmallVector<Value>{nb.create<arith::SubFOp>(l, shifted, nb.create<math::LogOp>(l, a[2]))};
+                     return SmallVector<Value>{
+                         nb.create<arith::DivFOp>(l, nb.create<math::ExpOp>(l, shifted), a[2])};
+                   })[0];
+}
+
+Value lowerArg(Lowering &L, Operation *op, Value x, int64_t axis, bool keepdims, bool isMax) {
+  OpBuilder &b = L.b;
+  Location loc = op->getLoc();
+  Type elt = elementOf(x);
+  SmallVector<int64_t> axes{axis};
+  Value n = L.dims(loc, x)[axis];
+  Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, n, L.idx(loc, 0));
+  L.checks.require(b, loc, op, ok, isMax ? "attempt to get argmax of an empty sequence"
+                                         : "attempt to get argmin of an empty sequence");
+  SmallVector<Value> sizes;
+  auto vt = L.reducedType(x, axes, elt, sizes, loc);
+  auto it = RankedTensorType::get(vt.getShape(), b.getI64Type());
+  Value vInit = L.filled(loc, vt, sizes, lowestOf(b, loc, elt, isMax));
+  Value iInit = L.filled(loc, it, sizes, b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
+  int64_t rank = rankedOf(x).getRank();
+  std::string its;
+  for (int64_t d = 0; d < rank; ++d)
+    its.push_back(d == axis ? 'r' : 'p');
+  AffineMap red = L.dropDimsMap(rank, axes);
+  ValueRange rs = L.generic(
+      loc, x, ValueRange{vInit, iInit}, {b.getMultiDimIdentityMap(rank), red, red}, its,
+      [axis, isMax](OpBuilder &nb, Location l, ValueRange a) {
+        Value e = a[0], best = a[1], bestIdx = a[2];
+        Value i = nb.create<arith::IndexCastOp>(l, nb.getI64Type(), nb.create<linalg::IndexOp>(l, axis));
+        Value better;
+        if (isFloat(e.getType())) {
+          // Strictly better, or the first NaN (NumPy returns the first NaN's index).
+          better = nb.create<arith::CmpFOp>(l, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, e, best);
+          Value eNan = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::UNO, e, e);
+          Value bestNotNan = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::ORD, best, best);
+          better = nb.create<arith::OrIOp>(l, better, nb.create<arith::AndIOp>(l, eNan, bestNotNan));
+        } else {
+          auto p = e.getType().isInteger(1) ? (isMax ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::ult)
+                                            : (isMax ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt);
+          better = nb.create<arith::CmpIOp>(l, p, e, best);
+        }
+        return SmallVector<Value>{nb.create<arith::SelectOp>(l, better, e, best),
+                                  nb.create<arith::SelectOp>(l, better, i, bestIdx)};
+      });
+  return finishKeepdims(L, loc, rs[1], cast<RankedTensorType>(op->getResult(0).getType()), axes, keepdims);
+}
+} // namespace
+
+Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
+  OpBuilder &b = L.b;
+  Location loc = op->getLoc();
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  Type outElt = resultType.getElementType();
+
+  auto simple = [&](Value x, ArrayRef<int64_t> axes, bool keepdims, Value identity,
+                    std::function<Value(OpBuilder &, Location, Value, Value)> combine) {
+    SmallVector<Value> sizes;
+    auto rt = L.reducedType(x, axes, outElt, sizes, loc);
+    Value init = L.filled(loc, rt, sizes, identity);
+    Value r = L.reduce(loc, x, axes, init, [&](OpBuilder &nb, Location l, Value e, Value acc) {
+      return combine(nb, l, convertElement(nb, l, e, acc.getType()), acc);
+    });
+    return r;
+  };
+
+  if (auto s = dyn_cast<ReduceSumOp>(op))
+    return finishKeepdims(L, loc, simple(s.getX(), s.getAxes(), s.getKeepdims(), L.zeroOf(loc, outElt), combineAdd),
+                          resultType, s.getAxes(), s.getKeepdims());
+  if (auto p = dyn_cast<ReduceProdOp>(op))
+    return finishKeepdims(L, loc,
+                          simple(p.getX(), p.getAxes(), p.getKeepdims(), L.constantOf(loc, outElt, 1),
+                                 [](OpBuilder &nb, Location l, Value e, Value acc) -> Value {
+                                   if (isFloat(acc.getType()))
+                                     return nb.create<arith::MulFOp>(l, e, acc, reassoc(nb));
+                                   if (acc.getType().isInteger(1))
+                                     return nb.create<arith::AndIOp>(l, e, acc);
+                                   return nb.create<arith::MulIOp>(l, e, acc);
+                                 }),
+                          resultType, p.getAxes(), p.getKeepdims());
+  if (auto m = dyn_cast<ReduceMeanOp>(op)) {
+    if (!isFloat(outElt)) {
+      op->emitOpError("mean needs a float result type");
+      return {};
+    }
+    Value sum = simple(m.getX(), m.getAxes(), m.getKeepdims(), L.zeroOf(loc, outElt), combineAdd);
+    Value n = b.create<arith::IndexCastOp>(loc, b.getI64Type(), countOf(L, loc, m.getX(), m.getAxes()));
+    Value nf = b.create<arith::SIToFPOp>(loc, outElt, n);
+    auto st = rankedOf(sum);
+    int64_t rank = st.getRank();
+    Value mean = L.generic(loc, sum, L.empty(loc, st, L.dims(loc, sum)),
+                           {b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
+                           [nf](OpBuilder &nb, Location l, ValueRange a) {
+                             return SmallVector<Value>{nb.create<arith::DivFOp>(l, a[0], nf)};
+                           })[0];
+    return finishKeepdims(L, loc, mean, resultType, m.getAxes(), m.getKeepdims());
+  }
+  auto maxMin = [&](Value x, ArrayRef<int64_t> axes, bool keepdims, bool isMax) {
+    Value n = countOf(L, loc, x, axes);
+    Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sgt, n, L.idx(loc, 0));
+    L.checks.require(b, loc, op, ok,
+                     std::string("zero-size array to reduction operation ") + (isMax ? "maximum" : "minimum") +
+                         " which has no identity");
+    Value r = simple(x, axes, keepdims, lowestOf(b, loc, outElt, isMax),
+                     [isMax](OpBuilder &nb, Location l, Value e, Value acc) { return combineMax(nb, l, e, acc, isMax); });
+    return finishKeepdims(L, loc, r, resultType, axes, keepdims);
+  };
+  if (auto m = dyn_cast<ReduceMaxOp>(op))
+    return maxMin(m.getX(), m.getAxes(), m.getKeepdims(), true);
+  if (auto m = dyn_cast<ReduceMinOp>(op))
+    return maxMin(m.getX(), m.getAxes(), m.getKeepdims(), false);
+  if (auto a = dyn_cast<ArgMaxOp>(op))
+    return lowerArg(L, op, a.getX(), a.getAxis(), a.getKeepdims(), true);
+  if (auto a = dyn_cast<ArgMinOp>(op))
+    return lowerArg(L, op, a.getX(), a.getAxis(), a.getKeepdims(), false);
+  if (auto s = dyn_cast<SoftmaxOp>(op))
+    return lowerSoftmaxLike(L, op, s.getX(), s.getAxis(), false);
+  if (auto s = dyn_cast<LogSoftmaxOp>(op))
+    return lowerSoftmaxLike(L, op, s.getX(), s.getAxis(), true);
+  if (auto s = dyn_cast<LogSumExpOp>(op)) {
+    Value x = s.getX();
+    Value m = shiftedMax(L, loc, x, s.getAxes());
+    Value sum = sumExpShifted(L, loc, x, m, s.getAxes());
+    auto st = rankedOf(sum);
+    int64_t rank = st.getRank();
+    Value r = L.generic(loc, ValueRange{m, sum}, L.empty(loc, st, L.dims(loc, sum)),
+                        {b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank)},
+                        std::string(rank, 'p'), [](OpBuilder &nb, Location l, ValueRange a) {
+                          return SmallVector<Value>{nb.create<arith::AddFOp>(l, a[0], nb.create<math::LogOp>(l, a[1]))};
+                        })[0];
+    return finishKeepdims(L, loc, r, resultType, s.getAxes(), s.getKeepdims());
+  }
+  return {};
+}

@@ -1,0 +1,296 @@
+// Lowering of data-movement ops: transpose, reshape, expand_dims, squeeze, concatenate, slice, gather.
+#include "Lowering.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace tensorc;
+using namespace tensorc::lowering;
+
+namespace {
+Value lowerTranspose(Lowering &L, TransposeOp op) {
+  Location loc = op.getLoc();
+  SmallVector<Value> in = L.dims(loc, op.getX()), sizes;
+  for (int64_t p : op.getPermutation())
+    sizes.push_back(in[p]);
+  Value init = L.empty(loc, op.getType(), sizes);
+  return L.b.create<linalg::TransposeOp>(loc, op.getX(), init, op.getPermutation()).getResult()[0];
+}
+
+Value product(Lowering &L, Location loc, ArrayRef<Value> sizes) {
+  Value n = L.idx(loc, 1);
+  for (Value s : sizes)
+    n = L.b.create<arith::MulIOp>(loc, n, s);
+  return n;
+}
+
+Value lowerReshape(Lowering &L, ReshapeOp op) {
+  OpBuilder &b = L.b;
+  Location loc = op.getLoc();
+  auto rt = op.getType();
+  SmallVector<Value> sizes;
+  auto dyn = op.getDynamicDims().begin();
+  for (int64_t d = 0; d < rt.getRank(); ++d)
+    sizes.push_back(rt.isDynamicDim(d) ? L.shapeScalar(loc, *dyn++) : L.idx(loc, rt.getDimSize(d)));
+  Value have = product(L, loc, L.dims(loc, op.getX()));
+  Value want = product(L, loc, sizes);
+  Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, want);
+  for (Value s : sizes)
+    ok = b.create<arith::AndIOp>(loc, ok, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, s, L.idx(loc, 0)));
+  L.checks.require(b, loc, op, ok, "cannot reshape an array of {0} elements into a shape of {1} elements", have,
+                   want);
+  // On failure every dynamic size becomes 0, so the reshaped view never claims more than it holds. A
+  // fully static result cannot shrink: there the reshape runs only when the check passed.
+  SmallVector<Value> safe;
+  for (auto [d, s] : llvm::enumerate(sizes))
+    safe.push_back(rt.isDynamicDim(d) ? Value(b.create<arith::SelectOp>(loc, ok, s, L.idx(loc, 0))) : s);
+  auto shapeType = RankedTensorType::get({rt.getRank()}, b.getIndexType());
+  auto buildReshape = [&](OpBuilder &nb, Location l) -> Value {
+    Value shape = nb.create<tensor::FromElementsOp>(l, shapeType, safe);
+    return nb.create<tensor::ReshapeOp>(l, rt, op.getX(), shape);
+  };
+  if (!rt.hasStaticShape())
+    return buildReshape(b, loc);
+  auto ifOp = b.create<scf::IfOp>(
+      loc, ok,
+      [&](OpBuilder &nb, Location l) { nb.create<scf::YieldOp>(l, buildReshape(nb, l)); },
+      [&](OpBuilder &nb, Location l) { nb.create<scf::YieldOp>(l, Value(nb.create<tensor::EmptyOp>(l, rt, ValueRange{}))); });
+  return ifOp.getResult(0);
+}
+
+Value lowerSqueeze(Lowering &L, SqueezeOp op) {
+  OpBuilder &b = L.b;
+  Location loc = op.getLoc();
+  auto xt = rankedOf(op.getX());
+  for (int64_t a : op.getAxes())
+    if (xt.isDynamicDim(a)) {
+      Value s = b.create<tensor::DimOp>(loc, op.getX(), a);
+      Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, s, L.idx(loc, 1));
+      L.checks.require(b, loc, op, ok,
+                       llvm::formatv("cannot select an axis to squeeze out which has size not equal to one (axis {0} "
+                                     "has size {{0})",
+                                     a)
+                           .str(),
+                       s);
+    }
+  return L.collapseUnitDims(loc, op.getX(), op.getType(), op.getAxes());
+}
+
+Value lowerConcatenate(Lowering &L, ConcatenateOp op) {
+  OpBuilder &b = L.b;
+  Location loc = op.getLoc();
+  int64_t axis = op.getAxis();
+  auto rt = op.getType();
+  int64_t rank = rt.getRank();
+  // Common sizes off the axis: checked equal, clamped to the smallest so no slice reads out of bounds.
+  SmallVector<Value> common = L.dims(loc, op.getXs()[0]);
+  Value total = common[axis];
+  for (Value x : op.getXs().drop_front()) {
+    SmallVector<Value> ds = L.dims(loc, x);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis)
+        continue;
+      Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, common[d], ds[d]);
+      L.checks.require(b, loc, op, ok,
+                       llvm::formatv("all the input array dimensions except for the concatenation axis must match "
+                                     "exactly, but along dimension {0} the sizes are {{0} and {{1}",
+                                     d)
+                           .str(),
+                       common[d], ds[d]);
+      common[d] = b.create<arith::MinSIOp>(loc, common[d], ds[d]);
+    }
+    total = b.create<arith::AddIOp>(loc, total, ds[axis]);
+  }
+  SmallVector<Value> sizes(common);
+  sizes[axis] = total;
+  Value result = L.empty(loc, rt, sizes);
+  Value offset = L.idx(loc, 0);
+  SmallVector<OpFoldResult> zeros(rank, b.getIndexAttr(0)), ones(rank, b.getIndexAttr(1));
+  for (Value x : op.getXs()) {
+    SmallVector<OpFoldResult> sz;
+    Value along = b.create<tensor::DimOp>(loc, x, axis);
+    for (int64_t d = 0; d < rank; ++d)
+      sz.push_back(d == axis ? OpFoldResult(along) : OpFoldResult(common[d]));
+    Value part = b.create<tensor::ExtractSliceOp>(loc, x, zeros, sz, ones);
+    SmallVector<OpFoldResult> offs(zeros);
+    offs[axis] = offset;
+    result = b.create<tensor::InsertSliceOp>(loc, part, result, offs, sz, ones);
+    offset = b.create<arith::AddIOp>(loc, offset, along);
+  }
+  return result;
+}
+
+/// Python's slice.indices(n) for one dimension: (start, length) with clamping.
+std::pair<Value, Value> sliceBounds(Lowering &L, Location loc, Value n, int64_t start, int64_t stop, int64_t step) {
+  OpBuilder &b = L.b;
+  auto c = [&](int64_t v) { return L.idx(loc, v); };
+  auto clampIdx = [&](int64_t v, int64_t lowClamp, bool upIsNMinus1) -> Value {
+    // v < 0: max(v + n, lowClamp); else min(v, upper) with upper = n or n - 1.
+    Value upper = upIsNMinus1 ? Value(b.create<arith::SubIOp>(loc, n, c(1))) : n;
+    if (v < 0) {
+      // v + n cannot overflow: v >= INT64_MIN and n >= 0.
+      Value plus = b.create<arith::AddIOp>(loc, c(v), n);
+      return b.create<arith::MaxSIOp>(loc, plus, c(lowClamp));
+    }
+    return b.create<arith::MinSIOp>(loc, c(v), upper);
+  };
+  if (step > 0) {
+    Value s = clampIdx(start, 0, false), e = clampIdx(stop, 0, false);
+    // length = max(0, ceil((e - s) / step))
+    Value diff = b.create<arith::SubIOp>(loc, e, s);
+    Value len = b.create<arith::DivSIOp>(loc, b.create<arith::AddIOp>(loc, diff, c(step - 1)), c(step));
+    return {s, b.create<arith::MaxSIOp>(loc, len, c(0))};
+  }
+  Value s = clampIdx(start, -1, true), e = clampIdx(stop, -1, true);
+  Value diff = b.create<arith::SubIOp>(loc, s, e);
+  Value len = b.create<arith::DivSIOp>(loc, b.create<arith::AddIOp>(loc, diff, c(-step - 1)), c(-step));
+  return {s, b.create<arith::MaxSIOp>(loc, len, c(0))};
+}
+
+Value lowerSlice(Lowering &L, SliceOp op) {
+  OpBuilder &b = L.b;
+  Location loc = op.getLoc();
+  Value x = op.getX();
+  auto rt = op.getType();
+  int64_t rank = rt.getRank();
+  SmallVector<Value> ns = L.dims(loc, x), starts, lens;
+  bool anyNegative = false;
+  for (int64_t d = 0; d < rank; ++d) {
+    auto [s, len] = sliceBounds(L, loc, ns[d], op.getStarts()[d], op.getStops()[d], op.getSteps()[d]);
+    starts.push_back(s);
+    lens.push_back(len);
+    anyNegative |= op.getSteps()[d] < 0;
+  }
+  if (!anyNegative) {
+    SmallVector<OpFoldResult> offs, sizes, strides;
+    for (int64_t d = 0; d < rank; ++d) {
+      offs.push_back(starts[d]);
+      sizes.push_back(lens[d]);
+      strides.push_back(b.getIndexAttr(op.getSteps()[d]));
+    }
+    return b.create<tensor::ExtractSliceOp>(loc, x, offs, sizes, strides);
+  }
+  // Negative steps: each output element reads x[start + i * step] (a gather with affine indices).
+  Value init = L.empty(loc, rt, lens);
+  SmallVector<int64_t> steps(op.getSteps());
+  return L.generic(loc, {}, init, {b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
+                   [&](OpBuilder &nb, Location l, ValueRange) {
+                     SmallVector<Value> at;
+                     for (int64_t d = 0; d < rank; ++d) {
+                       Value i = nb.create<linalg::IndexOp>(l, d);
+                       Value scaled = nb.create<arith::MulIOp>(l, i, nb.create<arith::ConstantIndexOp>(l, steps[d]));
+                       at.push_back(nb.create<arith::AddIOp>(l, starts[d], scaled));
+                     }
+                     return SmallVector<Value>{nb.create<tensor::ExtractOp>(l, x, at)};
+                   })[0];
+}
+
+Value lowerGather(Lowering &L, GatherOp op) {
+  OpBuilder &b = L.b;
+  Location loc = op.getLoc();
+  Value x = op.getX();
+  int64_t axis = op.getAxis();
+  int64_t k = op.getIndices().size();
+  auto rt = op.getType();
+  int64_t rank = rt.getRank();
+  auto idxType = rankedOf(op.getIndices()[0]);
+  int64_t idxRank = idxType.getRank();
+  SmallVector<Value> xs = L.dims(loc, x);
+
+  // Bounds: count the out-of-range indices of every index tensor in one reduction each.
+  Value ok = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
+  for (int64_t j = 0; j < k; ++j) {
+    Value ind = op.getIndices()[j];
+    Value n = xs[axis + j];
+    Value n64 = L.toI64(loc, n);
+    auto cntType = RankedTensorType::get({}, b.getI64Type());
+    Value init = L.filled(loc, cntType, {}, b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
+    SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(idxRank), AffineMap::get(idxRank, 0, {}, b.getContext())};
+    Value bad = L.generic(loc, ind, init, maps, std::string(idxRank, 'r'),
+                          [n64](OpBuilder &nb, Location l, ValueRange a) {
+                            Value v = a[0];
+                            if (v.getType() != nb.getI64Type())
+                              v = nb.create<arith::ExtSIOp>(l, nb.getI64Type(), v);
+                            Value zero = nb.create<arith::ConstantIntOp>(l, nb.getI64Type(), 0);
+                            Value negN = nb.create<arith::SubIOp>(l, zero, n64);
+                            Value low = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v, negN);
+                            Value high = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v, n64);
+                            Value out = nb.create<arith::OrIOp>(l, low, high);
+                            Value one = nb.create<arith::ExtUIOp>(l, nb.getI64Type(), out);
+                            return SmallVector<Value>{nb.create<arith::AddIOp>(l, a[1], one)};
+                          })[0];
+    Value cnt = b.create<tensor::ExtractOp>(loc, bad, ValueRange{});
+    Value thisOk = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, cnt, b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
+    L.checks.require(b, loc, op, thisOk,
+                     llvm::formatv("{{0} index value(s) out of bounds for axis {0} with size {{1}", axis + j).str(), cnt,
+                     n, "IndexError");
+    ok = b.create<arith::AndIOp>(loc, ok, thisOk);
+  }
+
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < axis; ++d)
+    sizes.push_back(xs[d]);
+  llvm::append_range(sizes, L.dims(loc, op.getIndices()[0]));
+  for (int64_t d = axis + k; d < (int64_t)xs.size(); ++d)
+    sizes.push_back(xs[d]);
+
+  // Only read x when every index is in range; otherwise the (discarded) result stays uninitialized.
+  auto ifOp = b.create<scf::IfOp>(
+      loc, ok,
+      [&](OpBuilder &nb, Location l) {
+        OpBuilder::InsertionGuard g(L.b);
+        L.b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        Value init = L.empty(l, rt, sizes);
+        SmallVector<AffineMap> maps;
+        SmallVector<AffineExpr> idxExprs;
+        for (int64_t d = 0; d < idxRank; ++d)
+          idxExprs.push_back(L.b.getAffineDimExpr(axis + d));
+        for (int64_t j = 0; j < k; ++j)
+          maps.push_back(AffineMap::get(rank, 0, idxExprs, L.b.getContext()));
+        maps.push_back(L.b.getMultiDimIdentityMap(rank));
+        Value r = L.generic(l, op.getIndices(), init, maps, std::string(rank, 'p'),
+                            [&](OpBuilder &ib, Location il, ValueRange a) {
+                              SmallVector<Value> at;
+                              for (int64_t d = 0; d < axis; ++d)
+                                at.push_back(ib.create<linalg::IndexOp>(il, d));
+                              for (int64_t j = 0; j < k; ++j) {
+                                Value v = ib.create<arith::IndexCastOp>(il, ib.getIndexType(), a[j]);
+                                Value n = xs[axis + j];
+                                Value neg = ib.create<arith::CmpIOp>(il, arith::CmpIPredicate::slt, v,
+                                                                     ib.create<arith::ConstantIndexOp>(il, 0));
+                                at.push_back(ib.create<arith::SelectOp>(il, neg, ib.create<arith::AddIOp>(il, v, n), v));
+                              }
+                              for (int64_t d = axis + k; d < (int64_t)xs.size(); ++d)
+                                at.push_back(ib.create<linalg::IndexOp>(il, d - k + idxRank));
+                              return SmallVector<Value>{ib.create<tensor::ExtractOp>(il, x, at)};
+                            })[0];
+        L.b.create<scf::YieldOp>(l, r);
+      },
+      [&](OpBuilder &nb, Location l) {
+        OpBuilder::InsertionGuard g(L.b);
+        L.b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        L.b.create<scf::YieldOp>(l, L.empty(l, rt, sizes));
+      });
+  return ifOp.getResult(0);
+}
+} // namespace
+
+Value tensorc::lowering::lowerShapeFamily(Operation *op, Lowering &L) {
+  if (auto t = dyn_cast<TransposeOp>(op))
+    return lowerTranspose(L, t);
+  if (auto r = dyn_cast<ReshapeOp>(op))
+    return lowerReshape(L, r);
+  if (auto e = dyn_cast<ExpandDimsOp>(op))
+    return L.expandUnitDims(op->getLoc(), e.getX(), e.getType(), e.getAxes());
+  if (auto s = dyn_cast<SqueezeOp>(op))
+    return lowerSqueeze(L, s);
+  if (auto c = dyn_cast<ConcatenateOp>(op))
+    return lowerConcatenate(L, c);
+  if (auto s = dyn_cast<SliceOp>(op))
+    return lowerSlice(L, s);
+  if (auto g = dyn_cast<GatherOp>(op))
+    return lowerGather(L, g);
+  return {};
+}

@@ -1,0 +1,333 @@
+// tensorc-lower-to-linalg: the pass driver, run-time checks and the helpers shared by the op families.
+#include "Lowering.h"
+#include "tensorc/Passes/Passes.h"
+
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
+
+namespace tensorc {
+#define GEN_PASS_DEF_LOWERTOLINALG
+#include "tensorc/Passes/Passes.h.inc"
+} // namespace tensorc
+
+using namespace mlir;
+using namespace tensorc;
+using namespace tensorc::lowering;
+
+static constexpr llvm::StringLiteral kReportFn = "tensorc_report";
+
+//===----------------------------------------------------------------------===//
+// Checks
+//===----------------------------------------------------------------------===//
+static std::string locationText(Location loc) {
+  if (auto f = dyn_cast<FileLineColLoc>(loc))
+    return llvm::formatv("{0}:{1}", f.getFilename().getValue(), f.getLine()).str();
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return locationText(n.getChildLoc());
+  if (auto c = dyn_cast<CallSiteLoc>(loc))
+    return locationText(c.getCallee());
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations()) {
+      std::string s = locationText(inner);
+      if (!s.empty())
+        return s;
+    }
+  return "";
+}
+
+std::string tensorc::lowering::describe(Operation *op) {
+  std::string where = locationText(op->getLoc());
+  return op->getName().getStringRef().str() + (where.empty() ? "" : " at " + where);
+}
+
+void Checks::require(OpBuilder &b, Location loc, Operation *op, Value ok, StringRef what, Value a,
+                     Value bVal, StringRef errorKind) {
+  MLIRContext *ctx = b.getContext();
+  auto i64 = b.getI64Type();
+  if (!declared) {
+    declared = true;
+    if (!module.lookupSymbol<func::FuncOp>(kReportFn)) {
+      OpBuilder mb(ctx);
+      mb.setInsertionPointToStart(module.getBody());
+      auto fn = mb.create<func::FuncOp>(module.getLoc(), kReportFn,
+                                        FunctionType::get(ctx, {i64, i64, i64}, {}));
+      fn.setPrivate();
+    }
+    if (auto existing = module->getAttrOfType<ArrayAttr>("tensorc.checks"))
+      for (Attribute s : existing)
+        messages.push_back(cast<StringAttr>(s).getValue().str());
+  }
+  int64_t code = messages.size();
+  std::string where = locationText(op->getLoc());
+  std::string msg = (errorKind.empty() ? "" : (errorKind + ": ").str()) +
+                    op->getName().getStringRef().str() + ": " + what.str() +
+                    (where.empty() ? "" : " (at " + where + ")");
+  messages.push_back(msg);
+  auto asI64 = [&](Value v) -> Value {
+    if (!v)
+      return b.create<arith::ConstantIntOp>(loc, i64, 0);
+    if (v.getType().isIndex())
+      return b.create<arith::IndexCastOp>(loc, i64, v);
+    if (v.getType() != i64)
+      return b.create<arith::ExtSIOp>(loc, i64, v);
+    return v;
+  };
+  Value av = asI64(a), bv = asI64(bVal);
+  Value failed = b.create<arith::XOrIOp>(loc, ok, b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1));
+  auto ifOp = b.create<scf::IfOp>(loc, failed, /*withElseRegion=*/false);
+  OpBuilder tb = ifOp.getThenBodyBuilder();
+  Value codeV = tb.create<arith::ConstantIntOp>(loc, i64, code);
+  tb.create<func::CallOp>(loc, kReportFn, TypeRange{}, ValueRange{codeV, av, bv});
+}
+
+void Checks::finish() {
+  if (!declared)
+    return;
+  SmallVector<Attribute> attrs;
+  for (auto &m : messages)
+    attrs.push_back(StringAttr::get(module.getContext(), m));
+  module->setAttr("tensorc.checks", ArrayAttr::get(module.getContext(), attrs));
+}
+
+//===----------------------------------------------------------------------===//
+// Lowering helpers
+//===----------------------------------------------------------------------===//
+Value Lowering::idx(Location loc, int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
+
+SmallVector<Value> Lowering::dims(Location loc, Value tensor) {
+  SmallVector<Value> out;
+  auto t = rankedOf(tensor);
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    out.push_back(t.isDynamicDim(d) ? Value(b.create<tensor::DimOp>(loc, tensor, d))
+                                    : idx(loc, t.getDimSize(d)));
+  return out;
+}
+
+Value Lowering::empty(Location loc, RankedTensorType type, ArrayRef<Value> sizes) {
+  SmallVector<Value> dyn;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dyn.push_back(sizes[d]);
+  return b.create<tensor::EmptyOp>(loc, type, dyn);
+}
+
+Value Lowering::shapeScalar(Location loc, Value scalarTensor) {
+  Value v = b.create<tensor::ExtractOp>(loc, scalarTensor, ValueRange{});
+  return b.create<arith::IndexCastOp>(loc, b.getIndexType(), v);
+}
+
+Value Lowering::toI64(Location loc, Value index) {
+  return b.create<arith::IndexCastOp>(loc, b.getI64Type(), index);
+}
+
+Value Lowering::zeroOf(Location loc, Type elt) { return constantOf(loc, elt, 0.0); }
+
+Value Lowering::constantOf(Location loc, Type elt, double value) {
+  if (auto ft = dyn_cast<FloatType>(elt))
+    return b.create<arith::ConstantOp>(loc, FloatAttr::get(ft, value));
+  return b.create<arith::ConstantOp>(loc, IntegerAttr::get(elt, (int64_t)value));
+}
+
+Value Lowering::filled(Location loc, RankedTensorType type, ArrayRef<Value> sizes, Value value) {
+  Value e = empty(loc, type, sizes);
+  return b.create<linalg::FillOp>(loc, value, e).getResult(0);
+}
+
+ValueRange Lowering::generic(Location loc, ValueRange inputs, ValueRange inits, ArrayRef<AffineMap> maps,
+                             StringRef iterators, const BodyFn &body) {
+  SmallVector<utils::IteratorType> its;
+  for (char c : iterators)
+    its.push_back(c == 'r' ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+  auto g = b.create<linalg::GenericOp>(
+      loc, TypeRange(inits), inputs, inits, maps, its,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        nb.create<linalg::YieldOp>(nl, body(nb, nl, args));
+      });
+  return g.getResults();
+}
+
+AffineMap Lowering::dropDimsMap(int64_t rank, ArrayRef<int64_t> axes) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      exprs.push_back(b.getAffineDimExpr(d));
+  return AffineMap::get(rank, 0, exprs, b.getContext());
+}
+
+Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType resultType,
+                            const std::function<Value(OpBuilder &, Location, ValueRange)> &scalar) {
+  Location loc = op->getLoc();
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!resultType.isDynamicDim(d)) {
+      sizes.push_back(idx(loc, resultType.getDimSize(d)));
+      for (Value v : operands)
+        if (rankedOf(v).isDynamicDim(d)) {
+          Value got = b.create<tensor::DimOp>(loc, v, d);
+          Value want = idx(loc, resultType.getDimSize(d));
+          Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, got, want);
+          checks.require(b, loc, op, ok,
+                         llvm::formatv("operand size along axis {0} is {{0}, expected {{1}", d).str(), got,
+                         want);
+        }
+      continue;
+    }
+    Value size;
+    for (Value v : operands) {
+      if (rankedOf(v).getDimSize(d) == 1)
+        continue; // static 1: broadcast
+      Value s = rankedOf(v).isDynamicDim(d) ? Value(b.create<tensor::DimOp>(loc, v, d))
+                                            : idx(loc, rankedOf(v).getDimSize(d));
+      if (!size) {
+        size = s;
+        continue;
+      }
+      Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, size, s);
+      checks.require(
+          b, loc, op, ok,
+          llvm::formatv("operand sizes along axis {0} differ ({{0} vs {{1}) and cannot be broadcast", d).str(),
+          size, s);
+      // Clamp to the smaller size so that, until the runtime raises, no operand is read out of bounds.
+      size = b.create<arith::MinSIOp>(loc, size, s);
+    }
+    sizes.push_back(size ? size : idx(loc, 1));
+  }
+  Value init = empty(loc, resultType, sizes);
+  SmallVector<AffineMap> maps;
+  for (Value v : operands) {
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(rankedOf(v).getDimSize(d) == 1 ? b.getAffineConstantExpr(0) : b.getAffineDimExpr(d));
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  std::string its(rank, 'p');
+  return generic(loc, operands, init, maps, its, [&](OpBuilder &nb, Location nl, ValueRange args) {
+    return SmallVector<Value>{scalar(nb, nl, args.drop_back())};
+  })[0];
+}
+
+RankedTensorType Lowering::reducedType(Value x, ArrayRef<int64_t> axes, Type elt, SmallVectorImpl<Value> &sizes,
+                                       Location loc) {
+  auto t = rankedOf(x);
+  SmallVector<int64_t> shape;
+  SmallVector<Value> all = dims(loc, x);
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    if (!llvm::is_contained(axes, d)) {
+      shape.push_back(t.getDimSize(d));
+      sizes.push_back(all[d]);
+    }
+  return RankedTensorType::get(shape, elt);
+}
+
+Value Lowering::reduce(Location loc, Value x, ArrayRef<int64_t> axes, Value init,
+                       const std::function<Value(OpBuilder &, Location, Value, Value)> &combine) {
+  int64_t rank = rankedOf(x).getRank();
+  std::string its;
+  for (int64_t d = 0; d < rank; ++d)
+    its.push_back(llvm::is_contained(axes, d) ? 'r' : 'p');
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank), dropDimsMap(rank, axes)};
+  return generic(loc, x, init, maps, its, [&](OpBuilder &nb, Location nl, ValueRange args) {
+    return SmallVector<Value>{combine(nb, nl, args[0], args[1])};
+  })[0];
+}
+
+/// Groups for expand/collapse between a rank-`big` shape and the shape without `unitAxes`: each unit
+/// axis joins the group of the next kept axis (or the last group when none follows).
+static SmallVector<ReassociationIndices> unitReassociation(int64_t big, ArrayRef<int64_t> unitAxes) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (int64_t d = 0; d < big; ++d) {
+    pending.push_back(d);
+    if (!llvm::is_contained(unitAxes, d)) {
+      groups.push_back(pending);
+      pending.clear();
+    }
+  }
+  if (!pending.empty() && !groups.empty())
+    llvm::append_range(groups.back(), pending);
+  return groups; // empty when every axis is a unit axis (rank-0 small side)
+}
+
+Value Lowering::expandUnitDims(Location loc, Value src, RankedTensorType dstType, ArrayRef<int64_t> unitAxes) {
+  SmallVector<OpFoldResult> outShape;
+  SmallVector<Value> srcDims = dims(loc, src);
+  for (int64_t d = 0, s = 0; d < dstType.getRank(); ++d) {
+    if (llvm::is_contained(unitAxes, d))
+      outShape.push_back(b.getIndexAttr(1));
+    else if (!dstType.isDynamicDim(d))
+      outShape.push_back(b.getIndexAttr(dstType.getDimSize(d))), ++s;
+    else
+      outShape.push_back(srcDims[s++]);
+  }
+  // The destination type must agree with the source on kept dims; refine it from the source.
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0, s = 0; d < dstType.getRank(); ++d)
+    shape.push_back(llvm::is_contained(unitAxes, d) ? 1 : rankedOf(src).getDimSize(s++));
+  auto exact = RankedTensorType::get(shape, dstType.getElementType());
+  Value r = b.create<tensor::ExpandShapeOp>(loc, exact, src, unitReassociation(dstType.getRank(), unitAxes),
+                                            outShape);
+  if (exact != dstType)
+    r = b.create<tensor::CastOp>(loc, dstType, r);
+  return r;
+}
+
+Value Lowering::collapseUnitDims(Location loc, Value src, RankedTensorType dstType, ArrayRef<int64_t> unitAxes) {
+  auto st = rankedOf(src);
+  SmallVector<int64_t> shape(st.getShape());
+  for (int64_t a : unitAxes)
+    shape[a] = 1;
+  auto unitType = RankedTensorType::get(shape, st.getElementType());
+  if (unitType != st)
+    src = b.create<tensor::CastOp>(loc, unitType, src);
+  SmallVector<int64_t> small;
+  for (int64_t d = 0; d < st.getRank(); ++d)
+    if (!llvm::is_contained(unitAxes, d))
+      small.push_back(shape[d]);
+  auto exact = RankedTensorType::get(small, st.getElementType());
+  Value r = b.create<tensor::CollapseShapeOp>(loc, exact, src, unitReassociation(st.getRank(), unitAxes));
+  if (exact != dstType)
+    r = b.create<tensor::CastOp>(loc, dstType, r);
+  return r;
+}
+
+//===----------------------------------------------------------------------===//
+// The pass
+//===----------------------------------------------------------------------===//
+namespace {
+struct LowerToLinalgPass : tensorc::impl::LowerToLinalgBase<LowerToLinalgPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<Operation *> ops;
+    module.walk([&](Operation *op) {
+      if (isa<TensorcDialect>(op->getDialect()))
+        ops.push_back(op);
+    });
+    Checks checks(module);
+    OpBuilder builder(&getContext());
+    Lowering L{builder, checks};
+    for (Operation *op : ops) {
+      builder.setInsertionPoint(op);
+      Value repl;
+      if (auto c = dyn_cast<ConstantOp>(op))
+        repl = builder.create<arith::ConstantOp>(op->getLoc(), cast<TypedAttr>(c.getValue()));
+      else if (auto m = dyn_cast<MatmulOp>(op))
+        repl = lowerMatmul(m, L);
+      else if (!(repl = lowerElementwiseFamily(op, L)) && !(repl = lowerReductionFamily(op, L)))
+        repl = lowerShapeFamily(op, L);
+      if (!repl) {
+        op->emitOpError("has no lowering to linalg");
+        return signalPassFailure();
+      }
+      if (repl.getType() != op->getResult(0).getType())
+        repl = builder.create<tensor::CastOp>(op->getLoc(), op->getResult(0).getType(), repl);
+      op->getResult(0).replaceAllUsesWith(repl);
+      op->erase();
+    }
+    checks.finish();
+  }
+};
+} // namespace

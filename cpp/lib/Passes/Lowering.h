@@ -1,0 +1,107 @@
+// Shared machinery of the tensorc -> linalg lowering (tensorc-lower-to-linalg), split by op family:
+// LowerElementwise.cpp, LowerReductions.cpp, LowerShapes.cpp, LowerMatmul.cpp.
+#pragma once
+
+#include "tensorc/Dialect/TensorcDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tensorc::lowering {
+
+/// Run-time checks. A failed check calls `tensorc_report(code, a, b)`; messages[code] names the op and
+/// its source location and may quote a and b as {0} and {1}. The runtime raises it after the call.
+class Checks {
+public:
+  explicit Checks(mlir::ModuleOp module) : module(module) {}
+  /// Emits `if (!ok) tensorc_report(code, a, b)` at the builder's insertion point. `a`, `b` are
+  /// index or integer values (or null).
+  void require(mlir::OpBuilder &b, mlir::Location loc, mlir::Operation *op, mlir::Value ok,
+               llvm::StringRef what, mlir::Value a = {}, mlir::Value bVal = {},
+               llvm::StringRef errorKind = "");
+  /// Stores the messages in the module attribute `tensorc.checks`.
+  void finish();
+
+private:
+  mlir::ModuleOp module;
+  std::vector<std::string> messages;
+  bool declared = false;
+};
+
+/// "tensorc.add at model.py:12" for diagnostics.
+std::string describe(mlir::Operation *op);
+
+struct Lowering {
+  mlir::OpBuilder &b;
+  Checks &checks;
+
+  mlir::Value idx(mlir::Location loc, int64_t v);
+  /// The index-typed sizes of every dimension of a ranked tensor.
+  llvm::SmallVector<mlir::Value> dims(mlir::Location loc, mlir::Value tensor);
+  /// A tensor.empty of `type`; `sizes` has one index value per dimension (static ones are ignored).
+  mlir::Value empty(mlir::Location loc, mlir::RankedTensorType type, llvm::ArrayRef<mlir::Value> sizes);
+  /// A 0-d i64 tensor (shape scalar) as an index value.
+  mlir::Value shapeScalar(mlir::Location loc, mlir::Value scalarTensor);
+  /// Converts an index value to i64.
+  mlir::Value toI64(mlir::Location loc, mlir::Value index);
+  mlir::Value zeroOf(mlir::Location loc, mlir::Type elt);
+  mlir::Value constantOf(mlir::Location loc, mlir::Type elt, double value);
+  /// A tensor of `type` filled with `value`.
+  mlir::Value filled(mlir::Location loc, mlir::RankedTensorType type, llvm::ArrayRef<mlir::Value> sizes,
+                     mlir::Value value);
+
+  using BodyFn = std::function<llvm::SmallVector<mlir::Value>(mlir::OpBuilder &, mlir::Location,
+                                                              mlir::ValueRange)>;
+  /// linalg.generic with the given maps (inputs then outputs) and iterator kinds ('p'/'r').
+  mlir::ValueRange generic(mlir::Location loc, mlir::ValueRange inputs, mlir::ValueRange inits,
+                           llvm::ArrayRef<mlir::AffineMap> maps, llvm::StringRef iterators,
+                           const BodyFn &body);
+
+  /// Elementwise op with NumPy broadcasting of static size-1 dims over equal-rank operands.
+  /// Checks that dynamic sizes agree (clamping to the smaller one when they do not).
+  mlir::Value elementwise(mlir::Operation *op, mlir::ValueRange operands, mlir::RankedTensorType resultType,
+                          const std::function<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                                          mlir::ValueRange)> &scalar);
+
+  /// Reduction of `x` over `axes` into `init` (a tensor of x's shape without those axes).
+  mlir::Value reduce(mlir::Location loc, mlir::Value x, llvm::ArrayRef<int64_t> axes, mlir::Value init,
+                     const std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value elem,
+                                                     mlir::Value acc)> &combine);
+  /// Shape of `x` without `axes`, as a tensor type of element `elt` plus index sizes.
+  mlir::RankedTensorType reducedType(mlir::Value x, llvm::ArrayRef<int64_t> axes, mlir::Type elt,
+                                     llvm::SmallVectorImpl<mlir::Value> &sizes, mlir::Location loc);
+  /// Inserts size-1 dims at `unitAxes` of `dstType` (tensor.expand_shape).
+  mlir::Value expandUnitDims(mlir::Location loc, mlir::Value src, mlir::RankedTensorType dstType,
+                             llvm::ArrayRef<int64_t> unitAxes);
+  /// Removes the dims `unitAxes` of `src` (tensor.collapse_shape); they are cast to static 1 first.
+  mlir::Value collapseUnitDims(mlir::Location loc, mlir::Value src, mlir::RankedTensorType dstType,
+                               llvm::ArrayRef<int64_t> unitAxes);
+  /// Map (d0..d{rank-1}) -> the dims not in `axes`.
+  mlir::AffineMap dropDimsMap(int64_t rank, llvm::ArrayRef<int64_t> axes);
+};
+
+/// Each returns the replacement value, or null (with an error emitted on `op`) if it cannot lower it.
+mlir::Value lowerElementwiseFamily(mlir::Operation *op, Lowering &L);
+mlir::Value lowerReductionFamily(mlir::Operation *op, Lowering &L);
+mlir::Value lowerShapeFamily(mlir::Operation *op, Lowering &L);
+mlir::Value lowerMatmul(MatmulOp op, Lowering &L);
+
+inline bool isFloat(mlir::Type t) { return mlir::isa<mlir::FloatType>(t); }
+inline mlir::Type elementOf(mlir::Value v) {
+  return mlir::cast<mlir::RankedTensorType>(v.getType()).getElementType();
+}
+inline mlir::RankedTensorType rankedOf(mlir::Value v) {
+  return mlir::cast<mlir::RankedTensorType>(v.getType());
+}
+
+} // namespace tensorc::lowering

@@ -1,0 +1,189 @@
+// Loading compiled objects into the process with one ORC LLJIT.
+//
+// Every object gets its own JITDylib: kernels are compiled independently and may define the same
+// symbol names (every specialization of a function is called the same), and a JITDylib can be removed
+// on its own when the Python Kernel that uses it dies.
+#include "tensorc/Runtime/Api.h"
+
+#include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <atomic>
+#include <mutex>
+
+// Defined in KernelAbi.cpp; their addresses are handed to the JIT as absolute symbols.
+extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b);
+extern "C" void memrefCopy(int64_t elemSize, void *src, void *dst);
+
+namespace tensorc::runtime {
+
+struct LoadedObject {
+  llvm::orc::JITDylib *dylib;
+};
+
+namespace {
+
+/// Errors ORC reports asynchronously (outside the Expected<> of a lookup) would otherwise be printed to
+/// stderr. They are kept here and appended to the message of the failing load.
+std::mutex sessionErrorMutex;
+std::string sessionErrors;
+
+std::string takeSessionErrors() {
+  std::lock_guard<std::mutex> lock(sessionErrorMutex);
+  std::string errors;
+  errors.swap(sessionErrors);
+  return errors;
+}
+
+struct Jit {
+  std::unique_ptr<llvm::orc::LLJIT> lljit;
+  /// Definitions shared by every kernel: the runtime's own callbacks plus libraries that are loaded in
+  /// the process but not in its global symbol scope.
+  llvm::orc::JITDylib *runtimeDylib = nullptr;
+  std::string error;
+};
+
+llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &dylib) {
+  using llvm::orc::ExecutorAddr;
+  using llvm::orc::ExecutorSymbolDef;
+  const llvm::JITSymbolFlags flags = llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable;
+  llvm::orc::SymbolMap symbols;
+  symbols[lljit.mangleAndIntern("tensorc_report")] =
+      ExecutorSymbolDef(ExecutorAddr::fromPtr(&tensorc_report), flags);
+  symbols[lljit.mangleAndIntern("memrefCopy")] =
+      ExecutorSymbolDef(ExecutorAddr::fromPtr(&memrefCopy), flags);
+  if (llvm::Error err = dylib.define(llvm::orc::absoluteSymbols(std::move(symbols))))
+    return err;
+
+  // Python extension modules (and their dependencies) are loaded RTLD_LOCAL, so libm functions such as
+  // expf or the libgcc helpers LLVM may call (__powidf2, half conversions) are not necessarily visible
+  // through the process's global scope. Load them by name; a missing one is not an error here (the
+  // lookup of a kernel that needs it will name the symbol).
+  const char prefix = lljit.getDataLayout().getGlobalPrefix();
+  for (const char *library : {"libm.so.6", "libgcc_s.so.1"}) {
+    auto generator = llvm::orc::DynamicLibrarySearchGenerator::Load(library, prefix);
+    if (generator)
+      dylib.addGenerator(std::move(*generator));
+    else
+      llvm::consumeError(generator.takeError());
+  }
+  return llvm::Error::success();
+}
+
+/// The process-wide JIT, created on first use. Intentionally never destroyed: kernels may be released
+/// during interpreter shutdown, after C++ static destructors of libLLVM have run.
+Jit &jit() {
+  static Jit *instance = [] {
+    auto *state = new Jit;
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+    if (!machineBuilder) {
+      state->error = "cannot describe the host for the JIT: " + llvm::toString(machineBuilder.takeError());
+      return state;
+    }
+    // The builder's default already links the process's global symbols (malloc, free, memcpy, libm
+    // when the interpreter links it) into every JITDylib made with LLJIT::createJITDylib.
+    auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*machineBuilder)).create();
+    if (!lljit) {
+      state->error = "cannot create the ORC JIT: " + llvm::toString(lljit.takeError());
+      return state;
+    }
+    state->lljit = std::move(*lljit);
+    state->lljit->getExecutionSession().setErrorReporter([](llvm::Error err) {
+      std::string message = llvm::toString(std::move(err));
+      std::lock_guard<std::mutex> lock(sessionErrorMutex);
+      if (!sessionErrors.empty())
+        sessionErrors += "\n";
+      sessionErrors += message;
+    });
+    auto runtimeDylib = state->lljit->createJITDylib("tensorc_runtime");
+    if (!runtimeDylib) {
+      state->error = "cannot create the runtime JITDylib: " + llvm::toString(runtimeDylib.takeError());
+      state->lljit.reset();
+      return state;
+    }
+    if (llvm::Error err = defineRuntimeSymbols(*state->lljit, *runtimeDylib)) {
+      state->error = "cannot define runtime symbols: " + llvm::toString(std::move(err));
+      state->lljit.reset();
+      return state;
+    }
+    state->runtimeDylib = &*runtimeDylib;
+    return state;
+  }();
+  return *instance;
+}
+
+std::atomic<uint64_t> loadCounter{0};
+
+} // namespace
+
+LoadedObject *loadObject(const void *data, size_t size, const std::string &symbol, void **entry,
+                         std::string &error) {
+  Jit &state = jit();
+  if (!state.lljit) {
+    error = state.error;
+    return nullptr;
+  }
+  llvm::orc::LLJIT &lljit = *state.lljit;
+  const uint64_t id = loadCounter.fetch_add(1);
+
+  auto dylib = lljit.createJITDylib("tensorc_object_" + std::to_string(id));
+  if (!dylib) {
+    error = llvm::toString(dylib.takeError());
+    return nullptr;
+  }
+  llvm::orc::JITDylib &jd = *dylib;
+  // Runtime definitions first so that our memrefCopy wins over one a runner-utils library loaded into
+  // the process might export; then LLJIT's defaults (platform and process symbols).
+  llvm::orc::JITDylibSearchOrder order;
+  order.push_back({state.runtimeDylib, llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly});
+  for (auto &link : lljit.defaultLinkOrder())
+    order.push_back(link);
+  jd.setLinkOrder(std::move(order));
+
+  auto release = [&] {
+    if (llvm::Error err = lljit.getExecutionSession().removeJITDylib(jd))
+      llvm::consumeError(std::move(err));
+  };
+
+  // ORC keeps the buffer for the lifetime of the object; the caller's bytes are copied once here.
+  std::unique_ptr<llvm::MemoryBuffer> buffer = llvm::MemoryBuffer::getMemBufferCopy(
+      llvm::StringRef(static_cast<const char *>(data), size), "tensorc_object_" + std::to_string(id));
+  if (llvm::Error err = lljit.addObjectFile(jd, std::move(buffer))) {
+    error = "cannot load object: " + llvm::toString(std::move(err));
+    release();
+    return nullptr;
+  }
+  // The lookup links the object: unresolved externals and malformed objects fail here.
+  auto address = lljit.lookup(jd, symbol);
+  if (!address) {
+    error = "cannot link object (symbol '" + symbol + "'): " + llvm::toString(address.takeError());
+    std::string asyncErrors = takeSessionErrors();
+    if (!asyncErrors.empty())
+      error += "\n" + asyncErrors;
+    release();
+    return nullptr;
+  }
+  *entry = address->toPtr<void *>();
+  return new LoadedObject{&jd};
+}
+
+void unloadObject(LoadedObject *object) {
+  if (!object)
+    return;
+  Jit &state = jit();
+  if (state.lljit) {
+    if (llvm::Error err = state.lljit->getExecutionSession().removeJITDylib(*object->dylib))
+      llvm::consumeError(std::move(err));
+  }
+  delete object;
+}
+
+} // namespace tensorc::runtime

@@ -1,0 +1,176 @@
+// The native side of the kernel ABI: the functions generated code calls back into (runtime checks,
+// strided memref copies) and the trampoline that calls a kernel with a run-time number of arguments.
+//
+// These are resolved by the JIT as absolute symbols (see JitLoader.cpp), so the runtime needs neither
+// libmlir_c_runner_utils nor any symbol exported from this shared object.
+#include "tensorc/Runtime/Api.h"
+
+#include <array>
+#include <cstring>
+#include <memory>
+#include <utility>
+
+namespace {
+
+/// State of the runtime checks for the kernel call running on this thread. Thread-local because
+/// kernels run without the GIL: two threads may run (the same or different) kernels at once, and each
+/// call must see only its own failures.
+struct CheckState {
+  bool failed;
+  int64_t code;
+  int64_t a;
+  int64_t b;
+};
+thread_local CheckState checkState{false, 0, 0, 0};
+
+/// MLIR's `UnrankedMemRefType<T>`: what `memref.copy` passes to its library fallback.
+struct UnrankedMemRef {
+  int64_t rank;
+  // Ranked descriptor: allocated ptr, aligned ptr, int64 offset, int64 sizes[rank], int64 strides[rank].
+  void *descriptor;
+};
+
+/// Copies one row of `count` elements between possibly strided locations (strides in elements).
+template <typename Element>
+void copyRow(char *dst, const char *src, int64_t count, int64_t dstStride, int64_t srcStride) {
+  // Element-typed loads and stores: a memcpy call per element would dominate strided copies.
+  auto *d = reinterpret_cast<Element *>(dst);
+  auto *s = reinterpret_cast<const Element *>(src);
+  for (int64_t i = 0; i < count; ++i)
+    std::memcpy(d + i * dstStride, s + i * srcStride, sizeof(Element));
+}
+
+void copyRowAnySize(char *dst, const char *src, int64_t count, int64_t dstStride, int64_t srcStride,
+                    int64_t elemSize) {
+  if (dstStride == 1 && srcStride == 1) {
+    // memmove, not memcpy: memref.copy forbids overlap, but a wrong program must not turn into
+    // undefined behaviour inside the runtime.
+    std::memmove(dst, src, static_cast<size_t>(count * elemSize));
+    return;
+  }
+  switch (elemSize) {
+  case 1:
+    return copyRow<uint8_t>(dst, src, count, dstStride, srcStride);
+  case 2:
+    return copyRow<uint16_t>(dst, src, count, dstStride, srcStride);
+  case 4:
+    return copyRow<uint32_t>(dst, src, count, dstStride, srcStride);
+  case 8:
+    return copyRow<uint64_t>(dst, src, count, dstStride, srcStride);
+  default:
+    for (int64_t i = 0; i < count; ++i)
+      std::memmove(dst + i * dstStride * elemSize, src + i * srcStride * elemSize,
+                   static_cast<size_t>(elemSize));
+  }
+}
+
+using Caller = void (*)(void *, void *const *);
+
+/// Calls `fn` with exactly sizeof...(I) pointer arguments taken from `args`.
+template <size_t... I>
+void callWithIndices(void *fn, void *const *args, std::index_sequence<I...>) {
+  using Fn = void (*)(decltype(static_cast<void>(I), static_cast<void *>(nullptr))...);
+  reinterpret_cast<Fn>(fn)(args[I]...);
+}
+
+template <size_t N>
+void callWithArity(void *fn, void *const *args) {
+  callWithIndices(fn, args, std::make_index_sequence<N>{});
+}
+
+template <size_t... N>
+constexpr std::array<Caller, sizeof...(N)> makeCallers(std::index_sequence<N...>) {
+  return {&callWithArity<N>...};
+}
+
+/// One trampoline per arity: a C++ call needs its argument count at compile time, a kernel's is only
+/// known when it is loaded.
+constexpr std::array<Caller, tensorc::runtime::kMaxKernelArgs + 1> kCallers =
+    makeCallers(std::make_index_sequence<tensorc::runtime::kMaxKernelArgs + 1>{});
+
+} // namespace
+
+/// Called by generated code when a runtime check fails (shape mismatch, index out of range...). Only the
+/// first failure of a call is kept: later ones are usually consequences of it.
+extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b) {
+  CheckState &state = checkState;
+  if (state.failed)
+    return;
+  state.failed = true;
+  state.code = code;
+  state.a = a;
+  state.b = b;
+}
+
+/// Same contract as MLIR's `memrefCopy` in CRunnerUtils: copy `src` into `dst`, both of the same rank
+/// and sizes, any strides and offsets. Lowered `memref.copy` calls it when either side is not
+/// contiguous (for example returning a strided slice through an identity-layout function boundary).
+extern "C" void memrefCopy(int64_t elemSize, UnrankedMemRef *srcArg, UnrankedMemRef *dstArg) {
+  const int64_t rank = srcArg->rank;
+  const auto *src = static_cast<const int64_t *>(srcArg->descriptor);
+  const auto *dst = static_cast<const int64_t *>(dstArg->descriptor);
+  const char *srcBase = reinterpret_cast<const char *>(src[1]) + src[2] * elemSize;
+  char *dstBase = reinterpret_cast<char *>(dst[1]) + dst[2] * elemSize;
+  if (rank == 0) {
+    std::memmove(dstBase, srcBase, static_cast<size_t>(elemSize));
+    return;
+  }
+  const int64_t *sizes = src + 3;
+  const int64_t *srcStrides = src + 3 + rank;
+  const int64_t *dstStrides = dst + 3 + rank;
+  for (int64_t d = 0; d < rank; ++d)
+    if (sizes[d] <= 0)
+      return;
+
+  // Odometer over all dimensions but the innermost; each step copies one innermost row.
+  constexpr int64_t kSmallRank = 16;
+  int64_t smallIndex[kSmallRank] = {0};
+  std::unique_ptr<int64_t[]> largeIndex;
+  int64_t *index = smallIndex;
+  if (rank > kSmallRank) {
+    largeIndex.reset(new int64_t[rank]());
+    index = largeIndex.get();
+  }
+  const int64_t inner = rank - 1;
+  const char *srcRow = srcBase;
+  char *dstRow = dstBase;
+  while (true) {
+    copyRowAnySize(dstRow, srcRow, sizes[inner], dstStrides[inner], srcStrides[inner], elemSize);
+    int64_t d = inner - 1;
+    for (; d >= 0; --d) {
+      if (++index[d] < sizes[d]) {
+        srcRow += srcStrides[d] * elemSize;
+        dstRow += dstStrides[d] * elemSize;
+        break;
+      }
+      // Wrap this dimension and carry into the next outer one.
+      srcRow -= (sizes[d] - 1) * srcStrides[d] * elemSize;
+      dstRow -= (sizes[d] - 1) * dstStrides[d] * elemSize;
+      index[d] = 0;
+    }
+    if (d < 0)
+      return;
+  }
+}
+
+namespace tensorc::runtime {
+
+bool invokeKernel(void *entry, void *const *args, size_t nargs, CheckFailure *failure) {
+  if (nargs > kMaxKernelArgs) {
+    // Callers validate arities when a kernel is loaded; never index past the trampoline table.
+    *failure = CheckFailure{-1, static_cast<int64_t>(nargs), static_cast<int64_t>(kMaxKernelArgs)};
+    return true;
+  }
+  CheckState &state = checkState;
+  state.failed = false;
+  kCallers[nargs](entry, args);
+  if (!state.failed)
+    return false;
+  state.failed = false;
+  failure->code = state.code;
+  failure->a = state.a;
+  failure->b = state.b;
+  return true;
+}
+
+} // namespace tensorc::runtime

@@ -1,0 +1,15 @@
+// The `tensorc._tensorc` extension module. Built with RTTI and exceptions (nanobind needs both), so it
+// includes only MLIR C-API headers and the plain interfaces in cpp/include/tensorc/*/Api.h; everything that
+// touches MLIR/LLVM C++ classes lives in the no-RTTI library tensorc_core.
+#include <nanobind/nanobind.h>
+
+namespace nb = nanobind;
+
+void bindCompiler(nb::module_ &m); // CompilerBindings.cpp: dialect + pass registration
+void bindRuntime(nb::module_ &m);  // RuntimeBindings.cpp: object emission, JIT, kernels, functions
+
+NB_MODULE(_tensorc, m) {
+  m.doc() = "tensorc native core: dialect, passes, JIT runtime";
+  bindCompiler(m);
+  bindRuntime(m);
+}

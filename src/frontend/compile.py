@@ -1,0 +1,209 @@
+"""@tc.compile: trace a Python function of NumPy arrays into a graph, once per signature.
+
+The signature of a call is, per argument, its dtype and rank (NumPy arrays and scalars) or its Python
+scalar type. The first call with a signature creates symbolic inputs named after the parameters,
+calls the function once with them (tracing: NumPy functions, operators and tc.* functions build the
+graph), builds a tc.function, and caches it; later calls with the same signature go straight to the
+compiled function (`trace_count` counts the traces).
+
+Python scalars are weak, as in NumPy: `f(x32, 0.5)` traces the 0.5 as a float64 input that
+promotes like a Python float (the result stays float32). A Python scalar passed where an earlier
+trace had a 0-d array of the same kind (float to float32/float64, int to any int or float) reuses
+that trace: the native Function converts the scalar to that dtype, as NumPy would when mixing it
+with such an array. None and the parameters named in `static_argnames` are not inputs: their values
+are part of the signature and are passed to the function as they are.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy as np
+
+from . import dtypes
+from .function import function
+from .graph import AVal
+from .variables import Variable
+
+_PY_SCALARS = (bool, int, float)
+_NONE = ("none",)
+# Which 0-d dtypes a Python scalar may be converted to when it reuses an earlier trace.
+_REUSE_KINDS = {bool: "b", int: "if", float: "f"}
+
+
+class _Entry:
+    __slots__ = ("function", "tuple_output")
+
+    def __init__(self, fn, tuple_output: bool):
+        self.function = fn
+        self.tuple_output = tuple_output  # the Python function returned a tuple (Function gives lists)
+
+
+class CompiledFunction:
+    """The callable @tc.compile returns (see the module docstring)."""
+
+    def __init__(self, fn, static_argnames=()):
+        functools.update_wrapper(self, fn)
+        self._fn = fn
+        self._signature = inspect.signature(fn)
+        self._params = list(self._signature.parameters.values())
+        self._static = frozenset((static_argnames,) if isinstance(static_argnames, str) else static_argnames)
+        unknown = self._static - {p.name for p in self._params}
+        if unknown:
+            raise ValueError(f"tc.compile: static_argnames {sorted(unknown)} are not parameters of {fn.__name__}")
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        self._simple = not self._static and all(p.kind in positional for p in self._params)
+        self._cache: dict = {}
+        self._last: _Entry | None = None
+        self.trace_count = 0
+
+    # ---- calls ----
+    def __call__(self, *args, **kwargs):
+        entry, flat = self._entry(args, kwargs)
+        self._last = entry
+        # The native Function converts Python scalars itself, weakly (NEP 50), as traced.
+        out = entry.function(*flat)
+        return tuple(out) if entry.tuple_output else out
+
+    def lower(self, *args, **kwargs):
+        """The compiled tc.function for these arguments' signature (traced if new), without running it."""
+        entry, _ = self._entry(args, kwargs)
+        self._last = entry
+        return entry.function
+
+    def ir(self, stage: str = "optimized") -> str:
+        """IR of the signature used last ("frontend", "optimized", "lowered" or "llvm")."""
+        if self._last is None:
+            raise RuntimeError(f"{self.__name__}.ir(): call the function first, or use "
+                               f"{self.__name__}.lower(*args).ir(stage)")
+        return self._last.function.ir(stage)
+
+    # ---- signatures ----
+    def _entry(self, args, kwargs):
+        if self._simple and not kwargs and len(args) == len(self._params):
+            # The common case without inspect: arrays and scalars passed positionally, seen before.
+            entry = self._cache.get((None, *map(_fast_key, args)))
+            if entry is not None:
+                return entry, args
+        flat, names, structure, bound = self._flatten(args, kwargs)
+        keys = (structure, *(_key(a, n, self.__name__) for a, n in zip(flat, names)))
+        entry = self._cache.get(keys)
+        if entry is None:
+            entry = self._reuse(keys) or self._trace(keys, names, bound)
+            self._cache[keys] = entry
+        return entry, flat
+
+    def _flatten(self, args, kwargs):
+        """The array arguments in parameter order, their names, and what else the signature holds."""
+        bound = self._signature.bind(*args, **kwargs)  # Python's own TypeError for a wrong call
+        bound.apply_defaults()
+        flat, names, static = [], [], []
+        for p in self._params:
+            value = bound.arguments[p.name]
+            if p.name in self._static or value is None:
+                try:
+                    hash(value)
+                except TypeError:
+                    raise TypeError(f"{self.__name__}(): static argument '{p.name}' must be hashable, "
+                                    f"got {type(value).__name__}") from None
+                static.append((p.name, value))
+            elif p.kind == inspect.Parameter.VAR_POSITIONAL:
+                flat.extend(value)
+                names.extend(f"{p.name}[{i}]" for i in range(len(value)))
+            elif p.kind == inspect.Parameter.VAR_KEYWORD:
+                for k in sorted(value):
+                    flat.append(value[k])
+                    names.append(k)
+            else:
+                flat.append(value)
+                names.append(p.name)
+        flat = [_as_array(a, n, self.__name__) for a, n in zip(flat, names)]
+        # Plain positional functions share keys with the fast path: f(x, y) and f(x, y=y) are one trace.
+        structure = None if self._simple and not static else (tuple(static), tuple(names))
+        return flat, names, structure, bound
+
+    def _reuse(self, keys):
+        """A trace whose 0-d inputs can take this call's Python scalars (see the module docstring)."""
+        if not any(k in _PY_SCALARS for k in keys[1:]):
+            return None
+        for cached, entry in self._cache.items():
+            if len(cached) == len(keys) and cached[0] == keys[0] and all(
+                    k == c or k in _PY_SCALARS and isinstance(c, tuple) and c[1] == 0
+                    and c[0].kind in _REUSE_KINDS[k] for k, c in zip(keys[1:], cached[1:])):
+                return entry
+        return None
+
+    def _trace(self, keys, names, bound):
+        inputs = [_symbolic_input(k, n) for k, n in zip(keys[1:], names)]
+        tracers = iter(inputs)
+        for p in self._params:
+            value = bound.arguments[p.name]
+            if p.name in self._static or value is None:
+                continue
+            if p.kind == inspect.Parameter.VAR_POSITIONAL:
+                bound.arguments[p.name] = tuple(next(tracers) for _ in value)
+            elif p.kind == inspect.Parameter.VAR_KEYWORD:
+                bound.arguments[p.name] = {k: next(tracers) for k in sorted(value)}
+            else:
+                bound.arguments[p.name] = next(tracers)
+        result = self._fn(*bound.args, **bound.kwargs)
+        self.trace_count += 1
+        if isinstance(result, dict):
+            raise TypeError(f"{self.__name__}: return a value, a tuple or a list of values (not a dict)")
+        many = isinstance(result, (tuple, list))
+        compiled = function(inputs, list(result) if many else result, name=self.__name__)
+        return _Entry(compiled, isinstance(result, tuple))
+
+    def __repr__(self):
+        return f"<tensorc.compile {self.__name__} ({len(self._cache)} signatures, {self.trace_count} traces)>"
+
+
+def _fast_key(a):
+    """(dtype, ndim) of an array, the type of a Python scalar, or None (take the general path)."""
+    t = type(a)
+    if t is np.ndarray:
+        return (a.dtype, a.ndim)
+    if t in _PY_SCALARS:
+        return t
+    if isinstance(a, np.generic):
+        return (a.dtype, 0)
+    return None
+
+
+def _as_array(a, name, fname):
+    if isinstance(a, (list, tuple)):
+        array = np.asarray(a)
+        if array.dtype in dtypes.SUPPORTED:
+            return array
+        raise TypeError(f"{fname}(): argument '{name}' is a {type(a).__name__} that NumPy turns into an array "
+                        f"of {array.dtype}; tensorc takes float32, float64, int32, int64 and bool arrays")
+    return a
+
+
+def _key(a, name, fname):
+    t = type(a)
+    if t in _PY_SCALARS:
+        return t
+    if isinstance(a, (np.ndarray, np.generic)):
+        if a.dtype not in dtypes.SUPPORTED:
+            raise TypeError(f"{fname}(): argument '{name}' has dtype {a.dtype}, which tensorc does not support "
+                            "(float32, float64, int32, int64, bool); convert it with .astype(...)")
+        return (a.dtype, a.ndim)
+    if hasattr(a, "dtype") and hasattr(a, "ndim") and hasattr(a, "shape"):  # other array types (CuPy)
+        return (np.dtype(a.dtype), a.ndim)
+    raise TypeError(f"{fname}(): argument '{name}' has unsupported type {type(a).__name__}; tensorc compiles "
+                    "functions of NumPy arrays and Python numbers (use static_argnames for other values)")
+
+
+def _symbolic_input(key, name) -> Variable:
+    if key in _PY_SCALARS:  # weak: promotes like the Python scalar it stands for
+        return Variable(AVal(dtypes.weak_dtype(key()), (), weak=True), None, name)
+    dt, ndim = key
+    return Variable(AVal(dt, (None,) * ndim), None, name)
+
+
+def compile(fn=None, *, static_argnames=()):  # noqa: A001  (tc.compile, like jax.jit)
+    """Decorator: compile a Python function of NumPy arrays; `@tc.compile` or `tc.compile(fn)`."""
+    if fn is None:
+        return lambda f: CompiledFunction(f, static_argnames)
+    return CompiledFunction(fn, static_argnames)

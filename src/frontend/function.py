@@ -1,0 +1,122 @@
+"""tc.function: compile a graph into a callable.
+
+The callable is a Python subclass of the native `tensorc._tensorc.Function`, so `__call__` runs in
+C++: it checks the arguments (count, dtype, rank; TypeError naming the argument), computes the
+specialization mask from which input dimensions have size 1, and calls back into Python only the
+first time a mask is seen. That callback (`Program.kernel`) emits the graph for the mask
+(emit.py), compiles it with `tensorc.runtime.compiler.compile_module`, and hands the kernel back.
+"""
+from __future__ import annotations
+
+from .emit import emit
+from .graph import graph_inputs
+from .variables import Variable, as_variable
+
+
+class Program:
+    """A graph with fixed inputs and outputs, and its compiled specializations (one per mask)."""
+
+    def __init__(self, inputs, outputs, name="function"):
+        self.inputs = list(inputs)
+        self.outputs = list(outputs)
+        self.name = name
+        self.compiled = {}  # mask -> what compile_module returned
+        self.latest = None
+
+    @property
+    def in_specs(self):
+        return [(v.dtype, v.ndim) for v in self.inputs]
+
+    @property
+    def out_specs(self):
+        return [(v.dtype, v.ndim) for v in self.outputs]
+
+    def mlir(self, mask: int = 0) -> str:
+        return emit(self.inputs, self.outputs, mask)
+
+    def compile(self, mask: int):
+        if mask not in self.compiled:
+            from ..runtime import compiler  # the native toolchain loads only when something compiles
+            self.compiled[mask] = compiler.compile_module(
+                self.mlir(mask), in_specs=self.in_specs, out_specs=self.out_specs)
+        self.latest = mask
+        return self.compiled[mask]
+
+    def kernel(self, mask: int):
+        """compile_cb of the native Function."""
+        return self.compile(mask).kernel
+
+    def ir(self, stage: str = "optimized") -> str:
+        """IR of the latest specialization (the all-dynamic one if none was compiled yet)."""
+        if stage == "frontend" and self.latest is None:
+            return self.mlir(0)
+        compiled = self.compile(0 if self.latest is None else self.latest)
+        return compiled.ir(stage)
+
+
+def _check_inputs(inputs, outputs):
+    seen = set()
+    for i, v in enumerate(inputs):
+        if not isinstance(v, Variable):
+            raise TypeError(f"tc.function: inputs[{i}] is a {type(v).__name__}, not a symbolic input "
+                            "(make inputs with tc.scalar/vector/matrix/tensor)")
+        if v.owner is not None:
+            raise TypeError(f"tc.function: inputs[{i}] ({v}) is computed from other values; "
+                            "inputs must be symbolic inputs made with tc.scalar/vector/matrix/tensor")
+        if id(v) in seen:
+            raise ValueError(f"tc.function: input {v.name or i!r} is listed twice")
+        seen.add(id(v))
+    missing = [v for v in graph_inputs(outputs) if id(v) not in seen]
+    if missing:
+        names = ", ".join(repr(v.name) if v.name else repr(v) for v in missing)
+        raise ValueError(f"tc.function: the outputs depend on inputs that are not in the inputs list: {names}")
+
+
+_function_class = None
+
+
+def _native_function_class():
+    """The Python subclass of the native Function (made once, when the native module is first needed)."""
+    global _function_class
+    if _function_class is None:
+        from .. import _tensorc
+
+        class Function(_tensorc.Function):
+            """A compiled tensorc function: call it with NumPy arrays.
+
+            f.ir(stage) gives the IR of the latest specialization; stage is one of "frontend",
+            "optimized", "lowered", "llvm". f.program holds the graph.
+            """
+
+            def __init__(self, program: Program, single_output: bool):
+                specs = [(v.name or f"arg{i}", v.dtype, v.ndim) for i, v in enumerate(program.inputs)]
+                super().__init__(specs, single_output, program.kernel, program.name)
+                self.program = program
+
+            def ir(self, stage: str = "optimized") -> str:
+                return self.program.ir(stage)
+
+            @property
+            def inputs(self):
+                return self.program.inputs
+
+            @property
+            def outputs(self):
+                return self.program.outputs
+
+        _function_class = Function
+    return _function_class
+
+
+def function(inputs, outputs, name: str = "function"):
+    """Compile `outputs` (one value, or a list of values) as a function of `inputs`.
+
+    Calling the result with NumPy arrays returns one array, or a list when `outputs` is a list.
+    Inputs that the outputs do not use are still accepted (and ignored). `name` is what argument
+    errors call the function (the compiled symbol is always @main).
+    """
+    single = not isinstance(outputs, (list, tuple))
+    outs = [as_variable(o) for o in ([outputs] if single else outputs)]
+    inputs = list(inputs)
+    _check_inputs(inputs, outs)
+    return _native_function_class()(Program(inputs, outs, name), single)

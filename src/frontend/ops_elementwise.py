@@ -1,0 +1,205 @@
+"""Elementwise functions with NumPy's names, broadcasting and dtype promotion.
+
+Each function asks NumPy which loop its ufunc would run for the operands' dtypes (Python scalars
+weak, NEP 50), casts the operands to that loop's input dtypes, aligns ranks NumPy-style by inserting
+leading size-1 dimensions (`tensorc.expand_dims`), and applies one dialect op; the dialect then
+broadcasts static 1s. Constants are cast and reshaped right away instead of through graph ops.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes
+from .variables import Variable, apply, as_variable
+
+# ---- casting and rank alignment --------------------------------------------------------------------
+
+
+def astype(x, dtype) -> Variable:
+    """x converted to `dtype` (NumPy astype: floats to ints truncate toward zero, to bool is != 0)."""
+    return convert(as_variable(x), dtypes.as_dtype(dtype, "astype"))
+
+
+cast = astype
+
+
+def convert(x: Variable, dt: np.dtype) -> Variable:
+    """x as dtype `dt` (a supported np.dtype); constants are converted right away."""
+    if x.dtype == dt:
+        return x
+    if x.is_constant:
+        value = x.owner.attrs["value"]
+        if x.aval.weak and value.ndim == 0 and value.dtype.kind in "ib":
+            dtypes.check_fits(int(value), dt, "tensorc")
+        return _constant_like(x, value.astype(dt))
+    return apply("cast", [x], {"_dtype": dt})
+
+
+def _constant_like(x: Variable, value: np.ndarray) -> Variable:
+    value.flags.writeable = False
+    return apply("constant", [], {"value": value, "_weak": x.aval.weak}, loc=x.loc)
+
+
+def expand_leading(x: Variable, ndim: int) -> Variable:
+    """Prepend size-1 dimensions up to rank `ndim` (NumPy aligns ranks on the right)."""
+    extra = ndim - x.ndim
+    if extra <= 0:
+        return x
+    if x.is_constant:
+        value = x.owner.attrs["value"]
+        return _constant_like(x, value.reshape((1,) * extra + value.shape))
+    return apply("expand_dims", [x], {"axes": tuple(range(extra))})
+
+
+def align(vs):
+    ndim = max(v.ndim for v in vs)
+    return [expand_leading(v, ndim) for v in vs]
+
+
+def _apply_loop(ufunc, op, name, args, bool_op=None):
+    vs = [as_variable(a) for a in args]
+    in_dts, out_dt = dtypes.ufunc_loop(ufunc, [(v.dtype, v.aval.weak) for v in vs], name)
+    vs = align([convert(v, dt) for v, dt in zip(vs, in_dts)])
+    if bool_op is not None and in_dts[0] == dtypes.bool_:
+        op = bool_op
+    out = apply(op, vs)
+    if out.dtype != out_dt:  # e.g. floor of an int: the op is identity on that type
+        out = convert(out, out_dt)
+    return out
+
+
+# ---- binary ----------------------------------------------------------------------------------------
+
+def add(x1, x2): return _apply_loop(np.add, "add", "add", (x1, x2), bool_op="or")
+def subtract(x1, x2): return _apply_loop(np.subtract, "sub", "subtract", (x1, x2))
+def multiply(x1, x2): return _apply_loop(np.multiply, "mul", "multiply", (x1, x2), bool_op="and")
+def true_divide(x1, x2): return _apply_loop(np.true_divide, "div", "true_divide", (x1, x2))
+def floor_divide(x1, x2): return _apply_loop(np.floor_divide, "floordiv", "floor_divide", (x1, x2))
+def mod(x1, x2): return _apply_loop(np.remainder, "mod", "mod", (x1, x2))
+def power(x1, x2): return _apply_loop(np.power, "pow", "power", (x1, x2))
+def maximum(x1, x2): return _apply_loop(np.maximum, "max", "maximum", (x1, x2), bool_op="or")
+def minimum(x1, x2): return _apply_loop(np.minimum, "min", "minimum", (x1, x2), bool_op="and")
+def bitwise_and(x1, x2): return _apply_loop(np.bitwise_and, "and", "bitwise_and", (x1, x2))
+def bitwise_or(x1, x2): return _apply_loop(np.bitwise_or, "or", "bitwise_or", (x1, x2))
+def bitwise_xor(x1, x2): return _apply_loop(np.bitwise_xor, "xor", "bitwise_xor", (x1, x2))
+def logical_and(x1, x2): return _apply_loop(np.logical_and, "and", "logical_and", (x1, x2))
+def logical_or(x1, x2): return _apply_loop(np.logical_or, "or", "logical_or", (x1, x2))
+def logical_xor(x1, x2): return _apply_loop(np.logical_xor, "xor", "logical_xor", (x1, x2))
+def equal(x1, x2): return _apply_loop(np.equal, "eq", "equal", (x1, x2))
+def not_equal(x1, x2): return _apply_loop(np.not_equal, "ne", "not_equal", (x1, x2))
+def less(x1, x2): return _apply_loop(np.less, "lt", "less", (x1, x2))
+def less_equal(x1, x2): return _apply_loop(np.less_equal, "le", "less_equal", (x1, x2))
+def greater(x1, x2): return _apply_loop(np.greater, "gt", "greater", (x1, x2))
+def greater_equal(x1, x2): return _apply_loop(np.greater_equal, "ge", "greater_equal", (x1, x2))
+
+
+divide = true_divide
+remainder = mod
+pow = power  # noqa: A001  (NumPy's name)
+
+
+# ---- unary -----------------------------------------------------------------------------------------
+
+def negative(x): return _apply_loop(np.negative, "neg", "negative", (x,))
+def sign(x): return _apply_loop(np.sign, "sign", "sign", (x,))
+def logical_not(x): return _apply_loop(np.logical_not, "not", "logical_not", (x,))
+
+
+def abs(x):  # noqa: A001  (NumPy's name)
+    x = as_variable(x)
+    if x.dtype == dtypes.bool_:
+        return x
+    return _apply_loop(np.absolute, "abs", "abs", (x,))
+
+
+absolute = abs
+
+
+def invert(x):
+    """~x: logical not of bools, bitwise not (-x - 1) of integers."""
+    x = as_variable(x)
+    in_dts, _ = dtypes.ufunc_loop(np.invert, [(x.dtype, x.aval.weak)], "invert")
+    x = convert(x, in_dts[0])
+    if x.dtype == dtypes.bool_:
+        return apply("not", [x])
+    return bitwise_xor(x, -1)
+
+
+bitwise_not = invert
+
+
+def _float_unary(op, ufunc=np.exp):
+    """A float function; integer and bool inputs give float64/float32 results like np.exp."""
+    def fn(x):
+        return _apply_loop(ufunc, op, op, (x,))
+    fn.__name__ = op
+    fn.__doc__ = f"Elementwise {op} (tensorc.{op})."
+    return fn
+
+
+exp = _float_unary("exp", np.exp)
+log = _float_unary("log", np.log)
+log1p = _float_unary("log1p", np.log1p)
+expm1 = _float_unary("expm1", np.expm1)
+sqrt = _float_unary("sqrt", np.sqrt)
+tanh = _float_unary("tanh", np.tanh)
+sin = _float_unary("sin", np.sin)
+cos = _float_unary("cos", np.cos)
+sigmoid = _float_unary("sigmoid")
+softplus = _float_unary("softplus")
+erf = _float_unary("erf")
+
+
+def _rounding(op, ufunc):
+    def fn(x):
+        x = as_variable(x)
+        if x.dtype.kind in "ib":  # NumPy 2: floor/ceil of integers and bools return them unchanged
+            return x
+        return _apply_loop(ufunc, op, op, (x,))
+    fn.__name__ = op
+    return fn
+
+
+floor = _rounding("floor", np.floor)
+ceil = _rounding("ceil", np.ceil)
+
+
+def square(x):
+    x = as_variable(x)
+    in_dts, _ = dtypes.ufunc_loop(np.square, [(x.dtype, x.aval.weak)], "square")
+    x = convert(x, in_dts[0])
+    return apply("mul", [x, x])
+
+
+def logaddexp(x1, x2):
+    """log(exp(x1) + exp(x2)) without overflow: max + log1p(exp(-|x1 - x2|))."""
+    a, b = as_variable(x1), as_variable(x2)
+    in_dts, _ = dtypes.ufunc_loop(np.logaddexp, [(a.dtype, a.aval.weak), (b.dtype, b.aval.weak)], "logaddexp")
+    a, b = convert(a, in_dts[0]), convert(b, in_dts[1])
+    return add(maximum(a, b), log1p(exp(negative(abs(subtract(a, b))))))
+
+
+# ---- selection -------------------------------------------------------------------------------------
+
+def where(condition, x=None, y=None):
+    """np.where(condition, x, y); the one-argument form (indices of nonzeros) has a data-dependent
+    shape and is not supported."""
+    if x is None or y is None:
+        raise NotImplementedError("tc.where(condition) with one argument (np.nonzero) has a data-dependent "
+                                  "shape and is not supported; pass x and y")
+    cond, a, b = as_variable(condition), as_variable(x), as_variable(y)
+    cond = convert(cond, dtypes.bool_)
+    dt = dtypes.result_type([(a.dtype, a.aval.weak), (b.dtype, b.aval.weak)])
+    return apply("select", align([cond, convert(a, dt), convert(b, dt)]))
+
+
+def clip(a, a_min=None, a_max=None):
+    """np.clip: maximum with a_min, then minimum with a_max (either may be None)."""
+    out = as_variable(a)
+    if a_min is None and a_max is None:
+        raise ValueError("clip: one of a_min and a_max must be given")
+    if a_min is not None:
+        out = maximum(out, a_min)
+    if a_max is not None:
+        out = minimum(out, a_max)
+    return out

@@ -1,0 +1,309 @@
+"""Shape functions (reshape, transpose, expand_dims, squeeze, concatenate, stack, broadcast_to) and
+array creation (zeros, ones, full, *_like, arange).
+
+Sizes may be Python ints or symbolic 0-d integer values such as ``x.shape[0]``; the dialect takes a
+0-d int64 operand per size that is not static (ops with a "_shape" template in opdefs.py).
+"""
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+
+import numpy as np
+
+from . import dtypes
+from .axes import normalize_axes, normalize_axis
+from .graph import format_shape
+from .ops_elementwise import add, convert, expand_leading, floor_divide, maximum, multiply, negative, subtract
+from .variables import Variable, apply, as_variable
+
+# ---- sizes -------------------------------------------------------------------------------------------
+
+
+def size_value(s, name: str):
+    """A dimension as an int (static) or a symbolic 0-d int64 Variable."""
+    if isinstance(s, Variable):
+        if s.ndim != 0 or s.dtype.kind != "i":
+            raise TypeError(f"{name}: a symbolic size must be a 0-d integer value, got {s}")
+        s = convert(s, dtypes.int64)
+        if s.aval.const is not None:
+            return int(s.aval.const)
+        return s
+    try:
+        return operator.index(s)
+    except TypeError:
+        raise TypeError(f"{name}: sizes must be ints or symbolic integer scalars, got "
+                        f"{type(s).__name__}") from None
+
+
+def shape_arg(shape, name: str) -> list:
+    if isinstance(shape, (tuple, list)):
+        return [size_value(s, name) for s in shape]
+    if isinstance(shape, Variable) and shape.ndim != 0:
+        raise TypeError(f"{name}: pass the shape as a tuple of sizes (e.g. x.shape), not a tensor")
+    return [size_value(shape, name)]
+
+
+def _template(dims):
+    """(template, size operands): static sizes stay in the template, symbolic ones become operands."""
+    template = tuple(None if isinstance(d, Variable) else d for d in dims)
+    return template, [d for d in dims if isinstance(d, Variable)]
+
+
+def _show(dims) -> str:
+    return format_shape([d if isinstance(d, int) else None for d in dims])
+
+
+def _check_nonnegative(dims, name):
+    if any(isinstance(d, int) and d < 0 for d in dims):
+        raise ValueError(f"{name}: negative dimensions are not allowed (shape {_show(dims)})")
+
+
+def prod_of_sizes(dims):
+    """Product of sizes: an int when all are static, else a symbolic int64 scalar."""
+    static, symbolic = 1, None
+    for d in dims:
+        if isinstance(d, Variable):
+            symbolic = d if symbolic is None else multiply(symbolic, d)
+        else:
+            static *= d
+    if symbolic is None:
+        return static
+    return symbolic if static == 1 else multiply(symbolic, static)
+
+
+# ---- reshaping -------------------------------------------------------------------------------------
+
+def reshape(a, newshape):
+    """np.reshape in C order; sizes may be ints, -1 (one of them) or symbolic scalars."""
+    x = as_variable(a)
+    dims = shape_arg(newshape, "reshape")
+    unknown = [i for i, d in enumerate(dims) if isinstance(d, int) and d == -1]
+    if len(unknown) > 1:
+        raise ValueError("reshape: can only specify one unknown dimension")
+    if any(isinstance(d, int) and d < -1 for d in dims):
+        raise ValueError(f"reshape: negative dimensions are not allowed (shape {_show(dims)})")
+    if unknown:
+        i = unknown[0]
+        total = prod_of_sizes(x.shape)
+        known = prod_of_sizes(dims[:i] + dims[i + 1:])
+        if isinstance(total, int) and isinstance(known, int):
+            if known == 0 or total % known:
+                raise ValueError(f"reshape: cannot reshape array of size {total} into shape "
+                                 f"{_show(dims).replace('?', '-1')}")
+            dims[i] = total // known
+        else:
+            # max(known, 1): a zero-size target would divide by zero in the compiled code
+            divisor = builtins.max(known, 1) if isinstance(known, int) else maximum(known, 1)
+            dims[i] = floor_divide(total, divisor)
+    if all(isinstance(d, int) for d in dims) and tuple(dims) == x.aval.shape:
+        return x  # already that (static) shape
+    template, sizes = _template(dims)
+    return apply("reshape", [x] + sizes, {"_shape": template})
+
+
+
+def transpose(a, axes=None):
+    """np.transpose: reverse the axes, or permute them as given."""
+    x = as_variable(a)
+    if axes is None:
+        perm = tuple(reversed(range(x.ndim)))
+    else:
+        perm = tuple(normalize_axis(p, x.ndim, "transpose") for p in axes)
+        if sorted(perm) != list(range(x.ndim)):
+            raise ValueError(f"transpose: axes {tuple(axes)} don't match array of {x.ndim} dimensions")
+    if perm == tuple(range(x.ndim)):
+        return x
+    return apply("transpose", [x], {"permutation": perm})
+
+
+def swapaxes(a, axis1, axis2):
+    x = as_variable(a)
+    perm = list(range(x.ndim))
+    i, j = normalize_axis(axis1, x.ndim, "swapaxes"), normalize_axis(axis2, x.ndim, "swapaxes")
+    perm[i], perm[j] = perm[j], perm[i]
+    return transpose(x, perm)
+
+
+def moveaxis(a, source, destination):
+    x = as_variable(a)
+
+    def axes_of(v):
+        return [normalize_axis(s, x.ndim, "moveaxis") for s in (v if isinstance(v, (tuple, list)) else [v])]
+
+    src, dst = axes_of(source), axes_of(destination)
+    if len(src) != len(dst):
+        raise ValueError("moveaxis: `source` and `destination` arguments must have the same number of elements")
+    order = [n for n in range(x.ndim) if n not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return transpose(x, order)
+
+
+def expand_dims(a, axis):
+    """np.expand_dims: insert size-1 dimensions; `axis` indexes the result."""
+    x = as_variable(a)
+    count = len(axis) if isinstance(axis, (tuple, list)) else 1
+    axes = normalize_axes(axis, x.ndim + count, "expand_dims")
+    return apply("expand_dims", [x], {"axes": axes})
+
+
+def squeeze(a, axis=None):
+    """np.squeeze. Without `axis` it removes the dimensions known to be 1 when the graph is built
+    (static ones): the rank of a value cannot depend on sizes seen at run time."""
+    x = as_variable(a)
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(x.aval.shape) if d == 1)
+    else:
+        axes = normalize_axes(axis, x.ndim, "squeeze")
+    if not axes:
+        return x
+    return apply("squeeze", [x], {"axes": axes})
+
+
+# ---- joining ---------------------------------------------------------------------------------------
+
+def concatenate(arrays, axis=0, out=None, dtype=None):
+    """np.concatenate; `axis=None` flattens first."""
+    no_out(out, "concatenate")
+    vs = [as_variable(a) for a in arrays]
+    if not vs:
+        raise ValueError("concatenate: need at least one array to concatenate")
+    if axis is None:
+        vs = [reshape(v, -1) for v in vs]
+        axis = 0
+    if any(v.ndim == 0 for v in vs):
+        raise ValueError("concatenate: zero-dimensional arrays cannot be concatenated")
+    if len({v.ndim for v in vs}) > 1:
+        raise ValueError(f"concatenate: all the input arrays must have same number of dimensions, "
+                         f"but got ranks {[v.ndim for v in vs]}")
+    axis = normalize_axis(axis, vs[0].ndim, "concatenate")
+    dt = dtypes.as_dtype(dtype, "concatenate") if dtype is not None else \
+        dtypes.result_type([(v.dtype, False) for v in vs])
+    vs = [convert(v, dt) for v in vs]
+    if len(vs) == 1:
+        return vs[0]
+    return apply("concatenate", vs, {"axis": axis})
+
+
+def stack(arrays, axis=0, out=None, dtype=None):
+    """np.stack: join along a new axis."""
+    no_out(out, "stack")
+    vs = [as_variable(a) for a in arrays]
+    if not vs:
+        raise ValueError("stack: need at least one array to stack")
+    if len({v.ndim for v in vs}) > 1:
+        raise ValueError("stack: all input arrays must have the same shape")
+    axis = normalize_axis(axis, vs[0].ndim + 1, "stack")
+    return concatenate([expand_dims(v, axis) for v in vs], axis, dtype=dtype)
+
+
+# ---- broadcasting and creation ---------------------------------------------------------------------
+
+def broadcast_to(array, shape):
+    """np.broadcast_to (sizes may be symbolic)."""
+    x = as_variable(array)
+    dims = shape_arg(shape, "broadcast_to")
+    _check_nonnegative(dims, "broadcast_to")
+    if x.ndim > len(dims):
+        raise ValueError(f"broadcast_to: input operand has more dimensions ({x.ndim}) than the "
+                         f"target shape {_show(dims)}")
+    x = expand_leading(x, len(dims))
+    template, sizes = _template(dims)
+    return apply("broadcast_to", [x] + sizes, {"_shape": template})
+
+
+def _fill_dtype(value, dtype, name):
+    if dtype is not None:
+        return dtypes.as_dtype(dtype, name)
+    if isinstance(value, bool):
+        return dtypes.bool_
+    if isinstance(value, int):
+        return dtypes.int64
+    if isinstance(value, float):
+        return dtypes.floatX
+    if isinstance(value, np.generic):
+        return dtypes.as_dtype(value.dtype, name)
+    raise TypeError(f"{name}: fill value must be a number, got {type(value).__name__}")
+
+
+def full(shape, fill_value, dtype=None):
+    """np.full. Without dtype: Python floats give floatX (float32), ints int64, bools bool."""
+    dims = shape_arg(shape, "full")
+    _check_nonnegative(dims, "full")
+    if isinstance(fill_value, (Variable, np.ndarray)):
+        value = as_variable(fill_value)
+        if dtype is not None:
+            value = convert(value, dtypes.as_dtype(dtype, "full"))
+        return broadcast_to(value, dims)
+    dt = _fill_dtype(fill_value, dtype, "full")
+    if isinstance(fill_value, int) and not isinstance(fill_value, bool):
+        dtypes.check_fits(fill_value, dt, "full")
+    template, sizes = _template(dims)
+    return apply("fill", sizes, {"value": dt.type(fill_value), "_shape": template})
+
+
+def zeros(shape, dtype=None):
+    """np.zeros; the default dtype is floatX (float32), as in Theano."""
+    return full(shape, 0, dtype or dtypes.floatX)
+
+
+def ones(shape, dtype=None):
+    """np.ones; the default dtype is floatX (float32), as in Theano."""
+    return full(shape, 1, dtype or dtypes.floatX)
+
+
+def full_like(a, fill_value, dtype=None):
+    x = as_variable(a)
+    return full(x.shape, fill_value, dtype or x.dtype)
+
+
+def zeros_like(a, dtype=None):
+    return full_like(a, 0, dtype)
+
+
+def ones_like(a, dtype=None):
+    return full_like(a, 1, dtype)
+
+
+def arange(start, stop=None, step=None, dtype=None):
+    """np.arange. Bounds may be symbolic integers (``tc.arange(x.shape[0])``); the step is static.
+    Without dtype: integer bounds give int64, float bounds floatX (float32)."""
+    if stop is None:
+        start, stop = 0, start
+    if step is None:
+        step = 1
+    if isinstance(step, Variable):
+        raise NotImplementedError("tc.arange: the step must be a Python number")
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
+    bounds = (start, stop)
+    symbolic = any(isinstance(b, Variable) for b in bounds)
+    floats = any(isinstance(b, (float, np.floating)) for b in bounds + (step,)) or \
+        any(isinstance(b, Variable) and b.dtype.kind == "f" for b in bounds)
+    dt = dtypes.as_dtype(dtype, "arange") if dtype is not None else (dtypes.floatX if floats else dtypes.int64)
+    if dt == dtypes.bool_:
+        raise TypeError("arange: bool is not a valid dtype")
+    if symbolic:
+        if floats:
+            raise NotImplementedError("tc.arange: symbolic bounds must be integers")
+        # ceil((stop - start) / step) for either sign of step, clamped at 0
+        count = maximum(negative(floor_divide(subtract(start, stop), step)), 0)
+    else:
+        count = builtins.max(0, math.ceil((stop - start) / step)) if floats else len(range(start, stop, step))
+    n = convert(as_variable(count), dtypes.int64)
+    out = apply("arange", [n], {"_dtype": dt})
+    if isinstance(start, (int, float)) and start == 0 and step == 1:
+        return out
+    return convert(add(multiply(out, step), start), dt)
+
+
+def no_out(out, name):
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported: tensorc values are immutable")
+
+
+def shape(a):
+    """np.shape: ints where static, symbolic 0-d int64 values elsewhere."""
+    return as_variable(a).shape

@@ -1,0 +1,103 @@
+"""Compile one specialization of a function: tensorc IR text -> staged MLIR pipelines -> native object
+-> loaded kernel. Objects are cached on disk (runtime/cache.py) keyed by everything that changes the code,
+so a second process loads the object without running MLIR or LLVM at all."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from .. import _tensorc
+from .._version import __version__
+from ..passes.pipelines import STAGES, pipeline_for
+from . import cache
+
+_ENTRY = "main"
+_lock = threading.Lock()
+_host = None
+
+
+def _host_key() -> str:
+    global _host
+    if _host is None:
+        _host = f"{_tensorc.host_cpu()}|llvm {_tensorc.llvm_version()}"
+    return _host
+
+
+class CompileError(RuntimeError):
+    """tensorc produced IR that MLIR rejected: a bug in tensorc, never in the user's program."""
+
+
+def _run_stages(ir_text: str, until: str = "llvm"):
+    """Parse ``ir_text`` and run the pipelines stage by stage. Returns (module, {stage: text})."""
+    from mlir import ir, passmanager
+
+    from ..dialect import new_context
+
+    ctx = new_context()
+    texts = {"frontend": ir_text}
+    with ctx:
+        try:
+            module = ir.Module.parse(ir_text)  # parses and verifies: nothing invalid reaches a pass
+        except ir.MLIRError as e:
+            raise CompileError(f"tensorc emitted invalid IR:\n{e}\n--- IR ---\n{ir_text}") from None
+        for stage in STAGES[1:]:
+            try:
+                passmanager.PassManager.parse(pipeline_for(stage)).run(module.operation)
+            except ir.MLIRError as e:
+                raise CompileError(f"pipeline for stage {stage!r} failed:\n{e}") from None
+            texts[stage] = str(module)
+            if stage == until:
+                break
+    return ctx, module, texts
+
+
+def _checks_of(module) -> list[str]:
+    attrs = module.operation.attributes
+    if "tensorc.checks" not in attrs:
+        return []
+    from mlir import ir
+
+    return [ir.StringAttr(a).value for a in ir.ArrayAttr(attrs["tensorc.checks"])]
+
+
+class Compiled:
+    """One compiled specialization: its kernel and its IR at every stage (computed again on demand
+    when the object came from the disk cache)."""
+
+    def __init__(self, kernel, texts: dict, from_cache: bool):
+        self.kernel = kernel
+        self._texts = texts
+        self.from_cache = from_cache
+
+    def ir(self, stage: str = "optimized") -> str:
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
+        if stage not in self._texts:
+            _, _, texts = _run_stages(self._texts["frontend"])
+            self._texts.update(texts)
+        return self._texts[stage]
+
+
+def _specs(specs):
+    return [(np.dtype(dt).num, int(nd)) for dt, nd in specs]
+
+
+def compile_module(ir_text: str, *, in_specs, out_specs) -> Compiled:
+    """Compile tensorc IR whose entry is ``@main``. ``in_specs``/``out_specs``: [(dtype, ndim)]."""
+    pipeline = "|".join(pipeline_for(s) for s in STAGES[1:])
+    key = cache.key(ir_text, pipeline, __version__, _host_key())
+    hit = cache.load(key)
+    if hit is not None:
+        obj, meta = hit
+        kernel = _tensorc.Kernel(obj, _ENTRY, _specs(in_specs), _specs(out_specs), list(meta["checks"]))
+        return Compiled(kernel, {"frontend": ir_text}, from_cache=True)
+    with _lock:  # one MLIR/LLVM compilation at a time keeps memory use flat
+        ctx, module, texts = _run_stages(ir_text)
+        with ctx:
+            checks = _checks_of(module)
+            obj = _tensorc.compile_object(module)
+    cache.store(key, obj, {"checks": checks})
+    kernel = _tensorc.Kernel(obj, _ENTRY, _specs(in_specs), _specs(out_specs), checks)
+    return Compiled(kernel, texts, from_cache=False)

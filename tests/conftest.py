@@ -1,0 +1,123 @@
+"""Shared test helpers.
+
+tensorc is imported as installed, or from the development build (build/dev, what
+`PYTHONPATH=build/dev` gives). Tests that run compiled code are marked `requires_native` and are
+skipped, with the reason, when the native module or the compiler driver is not built.
+
+Compiling a graph through MLIR and LLVM takes 0.1-0.3 s, so tests share compiled functions through
+`FunctionCache` wherever the same graph serves several cases (other shapes, other values).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+try:
+    import tensorc  # noqa: F401
+except ImportError:
+    sys.path.insert(0, str(ROOT / "build" / "dev"))
+    import tensorc  # noqa: F401
+
+
+def _native_problem():
+    try:
+        from tensorc import _tensorc  # noqa: F401
+        from tensorc.runtime import compiler  # noqa: F401
+    except ImportError as e:
+        return str(e)
+    return None
+
+
+NATIVE_PROBLEM = _native_problem()
+requires_native = pytest.mark.skipif(NATIVE_PROBLEM is not None,
+                                     reason=f"native tensorc is not built: {NATIVE_PROBLEM}")
+
+FLOATS = [np.float32, np.float64]
+INTS = [np.int32, np.int64]
+
+
+def tolerance(dtype, loose=False):
+    """rtol/atol for comparing with NumPy: float32 1e-5 (1e-4 for transcendental functions, whose
+    vectorized approximations differ from libm in the last bits), float64 1e-12, exact otherwise."""
+    dtype = np.dtype(dtype)
+    if dtype == np.float32:
+        return (1e-4, 1e-5) if loose else (1e-5, 1e-6)
+    if dtype == np.float64:
+        return (1e-11, 1e-12) if loose else (1e-12, 1e-13)
+    return (0, 0)
+
+
+def assert_close(actual, expected, loose=False, check_dtype=True):
+    """Same dtype (NumPy's), same shape, values within the dtype's tolerance (NaN equals NaN)."""
+    expected = np.asarray(expected)
+    assert isinstance(actual, np.ndarray), f"expected an ndarray, got {type(actual).__name__}"
+    if check_dtype:
+        assert actual.dtype == expected.dtype, f"dtype {actual.dtype}, NumPy gives {expected.dtype}"
+    assert actual.shape == expected.shape, f"shape {actual.shape}, NumPy gives {expected.shape}"
+    rtol, atol = tolerance(expected.dtype, loose)
+    if expected.dtype.kind in "fc":
+        np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        np.testing.assert_array_equal(actual, expected)
+
+
+def rand(shape, dtype=np.float64, low=-2.0, high=2.0, seed=0):
+    """Reproducible test data of any supported dtype."""
+    rng = np.random.default_rng(seed)
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return rng.random(shape) < 0.5
+    if dtype.kind == "i":
+        return rng.integers(int(low) - 3, int(high) + 4, size=shape).astype(dtype)
+    return rng.uniform(low, high, size=shape).astype(dtype)
+
+
+class FunctionCache:
+    """Compiled functions shared by the cases of one test module: get(key, build) builds once."""
+
+    def __init__(self):
+        self._functions = {}
+
+    def get(self, key, build):
+        if key not in self._functions:
+            self._functions[key] = build()
+        return self._functions[key]
+
+
+@pytest.fixture(scope="module")
+def cache():
+    return FunctionCache()
+
+
+# ---- checking emitted IR against the dialect ----------------------------------------------------
+
+def _tensorc_opt():
+    for candidate in (ROOT / "build" / "dev" / "tensorc" / "bin" / "tensorc-opt",):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("tensorc-opt")
+
+
+TENSORC_OPT = _tensorc_opt()
+
+
+def verify_ir(text: str):
+    """Parse and verify emitted IR with the real dialect (tensorc-opt) when it is built, else check
+    that it is well-formed generic MLIR (unregistered ops allowed)."""
+    if TENSORC_OPT is not None:
+        run = subprocess.run([TENSORC_OPT, "-"], input=text, capture_output=True, text=True,
+                             env={**os.environ}, timeout=60)
+        assert run.returncode == 0, f"tensorc-opt rejected the IR:\n{run.stderr}\n{text}"
+        return
+    from mlir import ir
+    ctx = ir.Context()
+    ctx.allow_unregistered_dialects = True
+    ir.Module.parse(text, ctx)
