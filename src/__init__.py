@@ -25,3 +25,5 @@ float64 = _np.dtype("float64")
 int32 = _np.dtype("int32")
 int64 = _np.dtype("int64")
 bool_ = _np.dtype("bool")
+
+from ._version import __version__  # noqa: E402

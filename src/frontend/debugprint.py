@@ -33,7 +33,7 @@ def _title(var) -> str:
     op = var.owner.op.name
     if op == "constant":
         value = var.owner.attrs["value"]
-        text = np.array2string(value, threshold=4, separator=", ") if value.ndim else repr(value.item())
+        text = repr(value.item()) if value.size == 1 else np.array2string(value, threshold=4, separator=", ")
         return f"TensorConstant{{{text}}}"
     shown = {k: v for k, v in var.owner.attrs.items() if not k.startswith("_")}
     if "_dtype" in var.owner.attrs:
@@ -58,7 +58,7 @@ def debugprint(obj, file=None) -> str:
             lines.append(text)
             continue
         name = f" '{var.name}'" if var.name and var.owner is not None else ""
-        where = f"  {var.loc.short()}" if var.owner is not None and var.loc is not None else ""
+        where = f"  {var.loc.short()}" if var.owner is not None and not var.is_constant else ""
         lines.append(f"{text}{name} {var.dtype} {format_shape(var.static_shape)}{where}")
         if var.owner is not None:
             stack.extend((inp, depth + 1) for inp in reversed(var.owner.inputs))

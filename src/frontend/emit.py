@@ -138,7 +138,11 @@ def emit(inputs, outputs, mask: int = 0, name: str = "main") -> str:
         values[id(var)] = Value(f"%arg{i}", aval)
         args.append(f"%arg{i}: {aval.mlir_type()} {{bufferization.writable = false}}")
     for node in toposort(outputs):
-        ins = [values[id(v)] for v in node.inputs]
+        try:
+            ins = [values[id(v)] for v in node.inputs]
+        except KeyError:
+            missing = [v for v in node.inputs if id(v) not in values]
+            raise ValueError(f"the outputs depend on {missing[0]}, which is not among the inputs") from None
         out = infer_or_raise(node.op, [v.aval for v in ins], node.attrs, node.loc)
         if out.dtype != node.out.dtype or out.ndim != node.out.ndim:
             raise AssertionError(f"{node.op.mlir_name}: specialization changed {node.out.aval} to {out}")
@@ -149,6 +153,8 @@ def emit(inputs, outputs, mask: int = 0, name: str = "main") -> str:
         else:
             val = em.op(node.op.mlir_name, ins, node.attrs, out, node.loc)
         values[id(node.out)] = val
+    if any(id(v) not in values for v in outputs):
+        raise ValueError("an output is an input that is not among the inputs")
     results = [values[id(v)] for v in outputs]
     result_names = [em.ref(v) for v in results]
     result_types = ", ".join(v.aval.mlir_type() for v in results)

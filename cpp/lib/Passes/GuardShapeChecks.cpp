@@ -37,12 +37,15 @@ bool shapeOnlySlice(Value v, Block *entry, llvm::SetVector<Operation *> &slice) 
     return false;
   if (slice.contains(def))
     return true;
-  bool allowed = isa<tensor::DimOp>(def) ? isa<BlockArgument>(def->getOperand(0))
-                                         : (isa<arith::ArithDialect>(def->getDialect()) && isPure(def));
+  // Sizes of arguments, scalars read from 0-d arguments, and pure arithmetic on them.
+  bool allowed = isa<tensor::DimOp, tensor::ExtractOp>(def)
+                     ? isa<BlockArgument>(def->getOperand(0)) &&
+                           (isa<tensor::DimOp>(def) || cast<RankedTensorType>(def->getOperand(0).getType()).getRank() == 0)
+                     : (isa<arith::ArithDialect>(def->getDialect()) && isPure(def));
   if (!allowed)
     return false;
   for (Value operand : def->getOperands())
-    if (isa<tensor::DimOp>(def) ? !isa<BlockArgument>(operand) && !shapeOnlySlice(operand, entry, slice)
+    if (isa<tensor::DimOp, tensor::ExtractOp>(def) ? !isa<BlockArgument>(operand) && !shapeOnlySlice(operand, entry, slice)
                                 : !shapeOnlySlice(operand, entry, slice))
       return false;
   slice.insert(def);

@@ -294,7 +294,8 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
       Value have = xt.isDynamicDim(d) ? Value(b.create<tensor::DimOp>(loc, x, d)) : L.idx(loc, xt.getDimSize(d));
       Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, target);
       L.checks.require(b, loc, op, ok, "cannot broadcast a dimension of size {0} to size {1}", have, target);
-      sizes.push_back(b.create<arith::MinSIOp>(loc, have, target));
+      // The loop over this dim is bounded by x's size, so the result takes that size too.
+      sizes.push_back(have);
     }
     Value init = L.empty(loc, resultType, sizes);
     int64_t rank = resultType.getRank();

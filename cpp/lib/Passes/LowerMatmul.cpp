@@ -72,11 +72,21 @@ Value tensorc::lowering::lowerMatmul(MatmulOp op, Lowering &L) {
     cExprs.push_back(dimExpr(dN));
     sizes.push_back(bs[rb - 1]);
   }
-  // If the contraction sizes differ, the loop over k would read past the shorter operand: make the
-  // result empty-sized in that case (the runtime raises before anyone sees it).
-  Value zero = L.idx(loc, 0);
-  for (Value &s : sizes)
-    s = b.create<arith::SelectOp>(loc, okK, s, zero);
+  // linalg bounds the k loop by the lhs: when the contraction sizes may differ, both operands are cut to
+  // the smaller one (views, no copies), so a mismatch is reported without reading out of bounds.
+  if (at.isDynamicDim(ra - 1) || (rb == 1 ? bt.isDynamicDim(0) : bt.isDynamicDim(rb - 2))) {
+    Value k = b.create<arith::MinSIOp>(loc, ka, kb);
+    auto cut = [&](Value v, int64_t kAxis) -> Value {
+      auto t = rankedOf(v);
+      SmallVector<OpFoldResult> offs(t.getRank(), b.getIndexAttr(0)), strides(t.getRank(), b.getIndexAttr(1)), sz;
+      SmallVector<Value> ds = L.dims(loc, v);
+      for (int64_t d = 0; d < t.getRank(); ++d)
+        sz.push_back(d == kAxis ? OpFoldResult(k) : OpFoldResult(ds[d]));
+      return b.create<tensor::ExtractSliceOp>(loc, v, offs, sz, strides);
+    };
+    lhs = cut(lhs, ra - 1);
+    rhs = cut(rhs, rb == 1 ? 0 : rb - 2);
+  }
   Value init = L.filled(loc, rt, sizes, L.zeroOf(loc, elt));
   SmallVector<AffineMap> maps{AffineMap::get(nLoops, 0, aExprs, b.getContext()),
                               AffineMap::get(nLoops, 0, bExprs, b.getContext()),

@@ -199,6 +199,16 @@ Value lowerGather(Lowering &L, GatherOp op) {
   int64_t idxRank = idxType.getRank();
   SmallVector<Value> xs = L.dims(loc, x);
 
+  // The index tensors must agree in shape (the frontend broadcasts them); the loops follow the first.
+  for (Value other : op.getIndices().drop_front()) {
+    SmallVector<Value> a = L.dims(loc, op.getIndices()[0]), o = L.dims(loc, other);
+    for (int64_t d = 0; d < idxRank; ++d) {
+      Value same = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, a[d], o[d]);
+      L.checks.require(b, loc, op, same,
+                       "shape mismatch: indexing arrays could not be broadcast together ({0} vs {1})", a[d], o[d],
+                       "IndexError");
+    }
+  }
   // Bounds: count the out-of-range indices of every index tensor in one reduction each.
   Value ok = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
   for (int64_t j = 0; j < k; ++j) {

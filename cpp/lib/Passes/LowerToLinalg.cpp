@@ -160,6 +160,15 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
                             const std::function<Value(OpBuilder &, Location, ValueRange)> &scalar) {
   Location loc = op->getLoc();
   int64_t rank = resultType.getRank();
+  if (rank == 0) {
+    // 0-d (shape arithmetic such as n * 2): scalar code that canonicalization folds into the index
+    // computations using it, so the shape checks that depend on it can still be hoisted.
+    SmallVector<Value> scalars;
+    for (Value v : operands)
+      scalars.push_back(b.create<tensor::ExtractOp>(loc, v, ValueRange{}));
+    Value r = scalar(b, loc, scalars);
+    return b.create<tensor::FromElementsOp>(loc, resultType, ValueRange{r});
+  }
   SmallVector<Value> sizes;
   for (int64_t d = 0; d < rank; ++d) {
     if (!resultType.isDynamicDim(d)) {

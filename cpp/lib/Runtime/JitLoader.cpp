@@ -15,6 +15,7 @@
 #include "llvm/Support/TargetSelect.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 
 // Defined in KernelAbi.cpp; their addresses are handed to the JIT as absolute symbols.
@@ -43,9 +44,10 @@ std::string takeSessionErrors() {
 
 struct Jit {
   std::unique_ptr<llvm::orc::LLJIT> lljit;
-  /// Definitions shared by every kernel: the runtime's own callbacks plus libraries that are loaded in
-  /// the process but not in its global symbol scope.
+  /// Definitions shared by every kernel: the runtime's own callbacks and allocator.
   llvm::orc::JITDylib *runtimeDylib = nullptr;
+  /// Libraries loaded in the process but not in its global symbol scope (searched last).
+  llvm::orc::JITDylib *fallbackDylib = nullptr;
   std::string error;
 };
 
@@ -54,17 +56,31 @@ llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &d
   using llvm::orc::ExecutorSymbolDef;
   const llvm::JITSymbolFlags flags = llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable;
   llvm::orc::SymbolMap symbols;
-  symbols[lljit.mangleAndIntern("tensorc_report")] =
-      ExecutorSymbolDef(ExecutorAddr::fromPtr(&tensorc_report), flags);
-  symbols[lljit.mangleAndIntern("memrefCopy")] =
-      ExecutorSymbolDef(ExecutorAddr::fromPtr(&memrefCopy), flags);
-  if (llvm::Error err = dylib.define(llvm::orc::absoluteSymbols(std::move(symbols))))
-    return err;
+  auto add = [&](const char *name, auto *function) {
+    symbols[lljit.mangleAndIntern(name)] =
+        ExecutorSymbolDef(ExecutorAddr::fromPtr(reinterpret_cast<void *>(function)), flags);
+  };
+  add("tensorc_report", &tensorc_report);
+  add("memrefCopy", &memrefCopy);
+  // The allocator is pinned to the one this library calls: result buffers malloc'd by a kernel are
+  // released by the runtime's std::free (the capsule that owns an output array). Resolving them by
+  // name could pick another allocator (an LD_PRELOADed jemalloc or sanitizer vs the libc found through
+  // a library handle), and memory from one freed by the other corrupts the heap.
+  add("malloc", static_cast<void *(*)(size_t)>(&std::malloc));
+  add("free", static_cast<void (*)(void *)>(&std::free));
+  add("calloc", static_cast<void *(*)(size_t, size_t)>(&std::calloc));
+  add("realloc", static_cast<void *(*)(void *, size_t)>(&std::realloc));
+  add("aligned_alloc", static_cast<void *(*)(size_t, size_t)>(&std::aligned_alloc));
+  return dylib.define(llvm::orc::absoluteSymbols(std::move(symbols)));
+}
 
-  // Python extension modules (and their dependencies) are loaded RTLD_LOCAL, so libm functions such as
-  // expf or the libgcc helpers LLVM may call (__powidf2, half conversions) are not necessarily visible
-  // through the process's global scope. Load them by name; a missing one is not an error here (the
-  // lookup of a kernel that needs it will name the symbol).
+/// Python extension modules (and their dependencies) are loaded RTLD_LOCAL, so libm functions such as
+/// expf, or the libgcc helpers LLVM may call (__powidf2, half conversions), are not necessarily visible
+/// in the process's global scope. This JITDylib finds them by library handle; it comes last in the
+/// link order because a lookup through a handle also searches the library's dependencies (libc) and
+/// would bypass any interposed definition the global scope has. A missing library is not an error
+/// here: the lookup of a kernel that needs one of its symbols names the symbol.
+void addLibraryFallbacks(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &dylib) {
   const char prefix = lljit.getDataLayout().getGlobalPrefix();
   for (const char *library : {"libm.so.6", "libgcc_s.so.1"}) {
     auto generator = llvm::orc::DynamicLibrarySearchGenerator::Load(library, prefix);
@@ -73,7 +89,6 @@ llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &d
     else
       llvm::consumeError(generator.takeError());
   }
-  return llvm::Error::success();
 }
 
 /// The process-wide JIT, created on first use. Intentionally never destroyed: kernels may be released
@@ -103,7 +118,7 @@ Jit &jit() {
         sessionErrors += "\n";
       sessionErrors += message;
     });
-    auto runtimeDylib = state->lljit->createJITDylib("tensorc_runtime");
+    auto runtimeDylib = state->lljit->getExecutionSession().createJITDylib("tensorc_runtime");
     if (!runtimeDylib) {
       state->error = "cannot create the runtime JITDylib: " + llvm::toString(runtimeDylib.takeError());
       state->lljit.reset();
@@ -115,6 +130,14 @@ Jit &jit() {
       return state;
     }
     state->runtimeDylib = &*runtimeDylib;
+    auto fallbackDylib = state->lljit->getExecutionSession().createJITDylib("tensorc_fallback_libs");
+    if (!fallbackDylib) {
+      state->error = "cannot create the library JITDylib: " + llvm::toString(fallbackDylib.takeError());
+      state->lljit.reset();
+      return state;
+    }
+    addLibraryFallbacks(*state->lljit, *fallbackDylib);
+    state->fallbackDylib = &*fallbackDylib;
     return state;
   }();
   return *instance;
@@ -140,12 +163,13 @@ LoadedObject *loadObject(const void *data, size_t size, const std::string &symbo
     return nullptr;
   }
   llvm::orc::JITDylib &jd = *dylib;
-  // Runtime definitions first so that our memrefCopy wins over one a runner-utils library loaded into
-  // the process might export; then LLJIT's defaults (platform and process symbols).
+  // Runtime definitions first (so that our memrefCopy and allocator win over what the process
+  // exports), then LLJIT's defaults (platform and process global scope), then fallback libraries.
   llvm::orc::JITDylibSearchOrder order;
   order.push_back({state.runtimeDylib, llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly});
   for (auto &link : lljit.defaultLinkOrder())
     order.push_back(link);
+  order.push_back({state.fallbackDylib, llvm::orc::JITDylibLookupFlags::MatchExportedSymbolsOnly});
   jd.setLinkOrder(std::move(order));
 
   auto release = [&] {
