@@ -46,12 +46,12 @@ def test_gather_with_symbolic_indices():
     for rows, length in [(5, 5), (5, 1), (1, 1), (4, 0)]:
         pv = rand((rows, 4), seed=rows)
         yv = np.random.default_rng(length).integers(-min(rows, 4), min(rows, 4), size=length)
-        iv = (yv % 4).astype(np.int32)
+        iv = (yv % min(rows, 4)).astype(np.int32)
         if rows == 5 and length == 5:
             iv = iv[:3]
         expected = [pv[np.arange(length), yv], pv[yv], pv[:, yv], pv[yv, 1], pv[iv, -1], pv[yv, yv],
                     pv[yv[:, None], iv[None, :]], pv[1:, iv]]
-        for k, (got, want) in enumerate(zip(f(pv, yv, iv), expected)):
+        for got, want in zip(f(pv, yv, iv), expected):
             assert_close(got, want)
 
 
@@ -82,7 +82,7 @@ def test_indexing_through_compile():
     @tc.compile
     def nll(logits, labels):
         p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-        return -np.log(p[np.arange(logits.shape[0]) if False else tc.arange(logits.shape[0]), labels]).mean()
+        return -np.log(p[tc.arange(logits.shape[0]), labels]).mean()
 
     logits = rand((6, 3), np.float32)
     labels = np.array([0, 2, 1, 1, 0, 2])

@@ -104,6 +104,8 @@ def _native_function_class():
             def outputs(self):
                 return self.program.outputs
 
+        Function.__qualname__ = "Function"
+        Function.__module__ = "tensorc"
         _function_class = Function
     return _function_class
 
