@@ -212,6 +212,8 @@ TWO_PROCESS_SCRIPT = textwrap.dedent(
 
 
 def test_second_process_uses_the_cached_object(cache_env, tmp_path):
+    pytest.importorskip("mlir.ir")
+    pytest.importorskip("tensorc._tensorc", reason="the native module is not built")
     import tensorc
 
     script = tmp_path / "two_process.py"

@@ -15,8 +15,7 @@ import pytest
 
 ir = pytest.importorskip("mlir.ir")
 passmanager = pytest.importorskip("mlir.passmanager")
-
-from tensorc import _tensorc  # noqa: E402
+_tensorc = pytest.importorskip("tensorc._tensorc", reason="the native module is not built")
 
 # The upstream lowering used by the runtime's tests: tensors -> buffers -> loops -> LLVM dialect.
 TENSOR_PIPELINE = (
@@ -508,6 +507,18 @@ def test_float32_input_rejects_float64_array(add1):
         fn(np.ones(3, np.int64))  # int64 -> float32 is not a safe cast either
 
 
+def test_function_spec_errors():
+    with pytest.raises(TypeError, match=r"\(name: str, dtype, ndim: int\)"):
+        _tensorc.Function([("x", np.float32)], True, lambda mask: None)
+    with pytest.raises(ValueError, match="unsupported dtype object"):
+        _tensorc.Function([("x", object, 1)], True, lambda mask: None)
+    with pytest.raises(TypeError, match="must be callable"):
+        _tensorc.Function([("x", np.float32, 1)], True, 5)
+    # A non-native byte order in a spec means the same dtype in native order.
+    fn = _tensorc.Function([("x", ">f4", 1)], True, lambda mask: None, "g")
+    assert fn.name == "g" and fn.specializations == 0
+
+
 def test_compile_must_return_matching_kernel(add1):
     bad = _tensorc.Function([("x", np.float64, 1)], True, lambda mask: add1)
     with pytest.raises(RuntimeError, match="compiled kernel input 0"):
@@ -604,6 +615,34 @@ def test_vectorized_for_host():
     if "+avx2" in _tensorc.host_cpu():
         assert "ymm" in asm or "zmm" in asm
     assert _tensorc.llvm_version().startswith("22.")
+
+
+EXP_POW = """
+#id = affine_map<(d0) -> (d0)>
+func.func @exp_pow(%x: tensor<?xf64> {bufferization.writable = false}) -> tensor<?xf64>
+    attributes {llvm.emit_c_interface} {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?xf64>
+  %init = tensor.empty(%n) : tensor<?xf64>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<?xf64>) outs(%init : tensor<?xf64>) {
+  ^bb0(%a: f64, %o: f64):
+    %e = math.exp %a : f64
+    %p = math.powf %e, %a : f64
+    %s = math.sin %p : f64
+    linalg.yield %s : f64
+  } -> tensor<?xf64>
+  return %r : tensor<?xf64>
+}
+"""
+
+
+def test_libm_functions_resolve():
+    # exp/pow/sin become libm calls (exp, pow, sin or their vector-split forms): the JIT must find
+    # them although the extension module's libraries are not in the global symbol scope.
+    kernel = make_kernel(EXP_POW, "exp_pow", [(F64, 1)], [(F64, 1)])
+    x = np.linspace(-2, 2, 37)
+    np.testing.assert_allclose(kernel.call(x)[0], np.sin(np.exp(x) ** x), rtol=1e-13)
 
 
 def test_large_calls_release_the_gil(add1):

@@ -114,6 +114,9 @@ Jit &jit() {
     state->lljit->getExecutionSession().setErrorReporter([](llvm::Error err) {
       std::string message = llvm::toString(std::move(err));
       std::lock_guard<std::mutex> lock(sessionErrorMutex);
+      // Bounded: errors nobody collects (no load failed after them) must not accumulate forever.
+      if (sessionErrors.size() > 16384)
+        sessionErrors.clear();
       if (!sessionErrors.empty())
         sessionErrors += "\n";
       sessionErrors += message;

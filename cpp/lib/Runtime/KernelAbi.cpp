@@ -105,7 +105,10 @@ extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b) {
 /// Same contract as MLIR's `memrefCopy` in CRunnerUtils: copy `src` into `dst`, both of the same rank
 /// and sizes, any strides and offsets. Lowered `memref.copy` calls it when either side is not
 /// contiguous (for example returning a strided slice through an identity-layout function boundary).
-extern "C" void memrefCopy(int64_t elemSize, UnrankedMemRef *srcArg, UnrankedMemRef *dstArg) {
+/// The arguments are `UnrankedMemRef *`; declared `void *` to match the declaration JitLoader.cpp uses.
+extern "C" void memrefCopy(int64_t elemSize, void *srcOpaque, void *dstOpaque) {
+  const auto *srcArg = static_cast<const UnrankedMemRef *>(srcOpaque);
+  const auto *dstArg = static_cast<const UnrankedMemRef *>(dstOpaque);
   const int64_t rank = srcArg->rank;
   const auto *src = static_cast<const int64_t *>(srcArg->descriptor);
   const auto *dst = static_cast<const int64_t *>(dstArg->descriptor);

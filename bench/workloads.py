@@ -1,0 +1,166 @@
+"""Benchmark workloads of docs/WORKLOADS.md (in shared), each written once per peer.
+
+A workload is a name, an input maker (fixed seed), a float64 NumPy reference and, per peer, a builder that
+returns a function of the inputs. Builders import their library lazily, so a missing peer is skipped.
+"""
+
+import numpy as np
+
+EPS = 1e-5
+
+
+def _w1(x, y, xp):
+    return x * y + xp.sin(x) * xp.exp(-y) + xp.tanh(x - y)
+
+
+def _softmax(x, xp):
+    e = xp.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _layernorm(x, xp):
+    m = x.mean(axis=-1, keepdims=True)
+    v = ((x - m) ** 2).mean(axis=-1, keepdims=True)
+    return (x - m) / xp.sqrt(v + EPS)
+
+
+def _rng():
+    return np.random.default_rng(0)
+
+
+# ---------------------------------------------------------------- tensorc builders
+def _tc_compile(fn):
+    import tensorc as tc
+
+    return tc.compile(fn)
+
+
+def _tc_w1():
+    return _tc_compile(lambda x, y: _w1(x, y, np))
+
+
+def _tc_softmax():
+    import tensorc as tc
+
+    return _tc_compile(lambda x: tc.softmax(x, axis=-1))
+
+
+def _tc_layernorm():
+    return _tc_compile(lambda x: _layernorm(x, np))
+
+
+def _tc_matmul():
+    return _tc_compile(lambda a, b: a @ b)
+
+
+def _tc_add1():
+    return _tc_compile(lambda x: x + 1)
+
+
+# ---------------------------------------------------------------- JAX builders
+def _jax(fn):
+    import jax
+
+    return jax.jit(fn)
+
+
+def _jax_w1():
+    import jax.numpy as jnp
+
+    return _jax(lambda x, y: _w1(x, y, jnp))
+
+
+def _jax_softmax():
+    import jax
+
+    return _jax(lambda x: jax.nn.softmax(x, axis=-1))
+
+
+def _jax_layernorm():
+    import jax.numpy as jnp
+
+    return _jax(lambda x: _layernorm(x, jnp))
+
+
+# ---------------------------------------------------------------- PyTensor builders
+def _pt(make):
+    import pytensor
+    import pytensor.tensor as pt
+
+    inputs, output = make(pt)
+    return pytensor.function(inputs, output)
+
+
+def _pt_w1():
+    return _pt(lambda pt: ((x := pt.vector("x", dtype="float32")), (y := pt.vector("y", dtype="float32")))
+               and ([x, y], _w1(x, y, pt)))
+
+
+def _pt_softmax():
+    def make(pt):
+        x = pt.matrix("x", dtype="float32")
+        from pytensor.tensor.special import softmax
+
+        return [x], softmax(x, axis=-1)
+
+    return _pt(make)
+
+
+def _pt_layernorm():
+    def make(pt):
+        x = pt.matrix("x", dtype="float32")
+        return [x], _layernorm(x, pt)
+
+    return _pt(make)
+
+
+def _pt_matmul():
+    def make(pt):
+        a, b = pt.matrix("a", dtype="float32"), pt.matrix("b", dtype="float32")
+        return [a, b], a @ b
+
+    return _pt(make)
+
+
+def _pt_add1():
+    def make(pt):
+        x = pt.vector("x", dtype="float32")
+        return [x], x + 1
+
+    return _pt(make)
+
+
+# ---------------------------------------------------------------- the table
+def _vec(n):
+    r = _rng()
+    return (r.standard_normal(n).astype(np.float32), r.standard_normal(n).astype(np.float32))
+
+
+def _mat(*shape):
+    return (_rng().standard_normal(shape).astype(np.float32),)
+
+
+def _two_mats(n):
+    r = _rng()
+    return (r.standard_normal((n, n)).astype(np.float32), r.standard_normal((n, n)).astype(np.float32))
+
+
+WORKLOADS = {
+    "W1 4M": dict(inputs=lambda: _vec(4 * 1024 * 1024), ref=lambda x, y: _w1(x, y, np),
+                  numpy=lambda: (lambda x, y: _w1(x, y, np)), tensorc=_tc_w1, jax=_jax_w1, pytensor=_pt_w1),
+    "W1 1K": dict(inputs=lambda: _vec(1024), ref=lambda x, y: _w1(x, y, np),
+                  numpy=lambda: (lambda x, y: _w1(x, y, np)), tensorc=_tc_w1, jax=_jax_w1, pytensor=_pt_w1),
+    "W5 1024": dict(inputs=lambda: _two_mats(1024), ref=lambda a, b: a @ b, numpy=lambda: (lambda a, b: a @ b),
+                    tensorc=_tc_matmul, jax=lambda: _jax(lambda a, b: a @ b), pytensor=_pt_matmul, rtol=1e-3),
+    "W5 64": dict(inputs=lambda: _two_mats(64), ref=lambda a, b: a @ b, numpy=lambda: (lambda a, b: a @ b),
+                  tensorc=_tc_matmul, jax=lambda: _jax(lambda a, b: a @ b), pytensor=_pt_matmul, rtol=1e-3),
+    "W6": dict(inputs=lambda: (np.arange(8, dtype=np.float32),), ref=lambda x: x + 1,
+               numpy=lambda: (lambda x: x + 1), tensorc=_tc_add1, jax=lambda: _jax(lambda x: x + 1),
+               pytensor=_pt_add1, unit="us"),
+    "W7 softmax": dict(inputs=lambda: _mat(8192, 512), ref=lambda x: _softmax(x, np),
+                       numpy=lambda: (lambda x: _softmax(x, np)), tensorc=_tc_softmax, jax=_jax_softmax,
+                       pytensor=_pt_softmax),
+    "W7 layernorm": dict(inputs=lambda: _mat(8192, 512), ref=lambda x: _layernorm(x, np),
+                         numpy=lambda: (lambda x: _layernorm(x, np)), tensorc=_tc_layernorm, jax=_jax_layernorm,
+                         pytensor=_pt_layernorm),
+}
