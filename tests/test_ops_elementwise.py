@@ -151,7 +151,7 @@ def test_mixed_dtypes_promote_like_numpy():
     i64, b = tc.vector("l", "int64"), tc.vector("b", "bool")
     f = tc.function([i32, f32, i64, b], [i32 + f32, i32 / 2, i32 * 2.5, f32 * 2, i32 + i64, b + i32,
                                          f32 ** 2, i32 // 2, 1 - f32, 2 ** i32])
-    a = rand(11, np.int32, 0, 5, seed=1)
+    a = np.abs(rand(11, np.int32, 0, 5, seed=1))
     c = rand(11, np.float32, seed=2)
     d = rand(11, np.int64, seed=3)
     e = rand(11, np.bool_, seed=4)

@@ -95,7 +95,10 @@ class CompiledFunction:
 
     def _flatten(self, args, kwargs):
         """The array arguments in parameter order, their names, and what else the signature holds."""
-        bound = self._signature.bind(*args, **kwargs)  # Python's own TypeError for a wrong call
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError as e:  # a wrong call: Python's own message, with the function's name
+            raise TypeError(f"{self.__name__}(): {e}") from None
         bound.apply_defaults()
         flat, names, static = [], [], []
         for p in self._params:

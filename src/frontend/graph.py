@@ -89,7 +89,7 @@ def infer_or_raise(op: Op, avals, attrs, loc: Location) -> AVal:
     try:
         return op.infer(avals, attrs)
     except ShapeError as e:
-        raise ValueError(f"{op.mlir_name}: {e} (at {loc.short()})") from None
+        raise ValueError(f"{op.mlir_name}: {e} (at {loc})") from None
 
 
 def toposort(outputs) -> list:

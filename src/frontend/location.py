@@ -3,7 +3,7 @@
 A node records the first stack frame outside the tensorc package (and outside NumPy, whose Python
 wrappers sit between the user and ``__array_function__``). Emission writes it as an MLIR
 ``loc("file":line:0)``, so diagnostics and run-time checks quote the user's line, and frontend shape
-errors end with "(at file.py:12)".
+errors end with "(at /path/to/file.py:12)".
 """
 from __future__ import annotations
 
@@ -26,6 +26,11 @@ class Location:
     def mlir(self) -> str:
         escaped = self.file.replace("\\", "\\\\").replace('"', '\\"')
         return f'loc("{escaped}":{self.line}:0)'
+
+    def __str__(self) -> str:
+        """file:line as error messages quote it (the same path as the MLIR location, which run-time
+        errors quote)."""
+        return f"{self.file}:{self.line}"
 
     def short(self) -> str:
         return f"{os.path.basename(self.file)}:{self.line}"
