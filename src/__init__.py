@@ -17,13 +17,27 @@ promotion (Python scalars are weak), axis arguments, and the result dtypes of re
 """
 import numpy as _np
 
-from .frontend import *  # noqa: F401,F403  (the public API; see frontend/__init__.py)
+from ._version import __version__
+# The public API: tc.* names are NumPy's where NumPy has the function.
+from .frontend.compile import compile
+from .frontend.debugprint import debugprint
 from .frontend.dtypes import floatX
+from .frontend.function import function
+from .frontend.ops_elementwise import (
+    abs, absolute, add, astype, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cast, ceil, clip, cos, divide,
+    equal, erf, exp, expm1, floor, floor_divide, greater, greater_equal, invert, less, less_equal, log, log1p,
+    logaddexp, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative,
+    not_equal, power, remainder, sigmoid, sign, sin, softplus, sqrt, square, subtract, tanh, true_divide, where)
+from .frontend.ops_linalg import dot, matmul
+from .frontend.ops_reduce import (
+    all, amax, amin, any, argmax, argmin, log_softmax, logsumexp, max, mean, min, prod, softmax, std, sum, var)
+from .frontend.ops_shape import (
+    arange, broadcast_to, concatenate, expand_dims, full, full_like, moveaxis, ones, ones_like, reshape, shape,
+    squeeze, stack, swapaxes, transpose, zeros, zeros_like)
+from .frontend.variables import Variable, constant, matrix, scalar, tensor, tensor3, tensor4, vector
 
 float32 = _np.dtype("float32")
 float64 = _np.dtype("float64")
 int32 = _np.dtype("int32")
 int64 = _np.dtype("int64")
 bool_ = _np.dtype("bool")
-
-from ._version import __version__  # noqa: E402

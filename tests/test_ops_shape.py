@@ -92,7 +92,7 @@ def test_broadcast_to_and_creation():
     v = tc.vector("v", "int64")
     n, m = x.shape
     f = tc.function([x, v], [
-        tc.broadcast_to(v, (n, v.shape[0])), tc.broadcast_to(x[:, :1], (n, 5)), tc.broadcast_to(3.0, (2, m)),
+        tc.broadcast_to(v, (n, v.shape[0])), tc.broadcast_to(x[:, None, 0], (n, 5)), tc.broadcast_to(3.0, (2, m)),
         tc.zeros((n, 2)), tc.ones(m, dtype="int32"), tc.full((2, n), 7), tc.full((n,), True),
         tc.zeros_like(x), tc.ones_like(v), tc.full_like(x, 0.5), tc.full((2, 2), 1.5, dtype="float64"),
         np.zeros_like(x), np.ones_like(v, dtype=np.float32), tc.zeros(()), tc.full((n, m), x.sum())])
@@ -101,13 +101,20 @@ def test_broadcast_to_and_creation():
         c = rand(4, np.int64)
         r, k = shape
         expected = [
-            np.broadcast_to(c, (r, 4)), np.broadcast_to(a[:, :1], (r, 5)), np.broadcast_to(3.0, (2, k)),
+            np.broadcast_to(c, (r, 4)), np.broadcast_to(a[:, None, 0], (r, 5)), np.broadcast_to(3.0, (2, k)),
             np.zeros((r, 2), np.float32), np.ones(k, np.int32), np.full((2, r), 7), np.full((r,), True),
             np.zeros_like(a), np.ones_like(c), np.full_like(a, 0.5), np.full((2, 2), 1.5),
             np.zeros_like(a), np.ones_like(c, dtype=np.float32), np.zeros((), np.float32),
             np.full((r, k), a.sum())]
         for got, want in zip(f(a, c), expected):
             assert_close(got, want)
+
+
+def test_broadcast_to_of_a_dynamic_size_that_is_one():
+    x = tc.matrix("x", "float64")
+    f = tc.function([x], tc.broadcast_to(x[:, :1], (x.shape[0], 5)))  # x[:, :1]: size known only at run time
+    a = rand((3, 2))
+    assert_close(f(a), np.broadcast_to(a[:, :1], (3, 5)))
 
 
 def test_arange():

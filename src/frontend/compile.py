@@ -59,6 +59,13 @@ class CompiledFunction:
 
     # ---- calls ----
     def __call__(self, *args, **kwargs):
+        if self._simple and not kwargs:
+            # The hot path: arrays and scalars passed positionally, signature seen before.
+            entry = self._cache.get((None, *map(_fast_key, args)))
+            if entry is not None:
+                self._last = entry
+                out = entry.function(*args)
+                return tuple(out) if entry.tuple_output else out
         entry, flat = self._entry(args, kwargs)
         self._last = entry
         # The native Function converts Python scalars itself, weakly (NEP 50), as traced.
@@ -80,11 +87,6 @@ class CompiledFunction:
 
     # ---- signatures ----
     def _entry(self, args, kwargs):
-        if self._simple and not kwargs and len(args) == len(self._params):
-            # The common case without inspect: arrays and scalars passed positionally, seen before.
-            entry = self._cache.get((None, *map(_fast_key, args)))
-            if entry is not None:
-                return entry, args
         flat, names, structure, bound = self._flatten(args, kwargs)
         keys = (structure, *(_key(a, n, self.__name__) for a, n in zip(flat, names)))
         entry = self._cache.get(keys)

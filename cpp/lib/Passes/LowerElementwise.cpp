@@ -240,7 +240,8 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
       return nb.create<arith::SelectOp>(l, a[0], a[1], a[2]);
     });
   if (auto c = dyn_cast<CastOp>(op)) {
-    Type to = resultType.getElementType();
+    // i8 is only ever bool storage: convert to bool (x != 0); the elementwise helper stores it.
+    Type to = resultType.getElementType().isInteger(8) ? Type(b.getI1Type()) : resultType.getElementType();
     return L.elementwise(op, c.getX(), resultType, [to](OpBuilder &nb, Location l, ValueRange a) {
       return convertScalar(nb, l, a[0], to);
     });
@@ -258,7 +259,7 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
       L.checks.require(b, loc, op, ok, "negative dimensions are not allowed ({0})", n);
       sizes.push_back(b.create<arith::MaxSIOp>(loc, n, L.idx(loc, 0)));
     }
-    Value v = b.create<arith::ConstantOp>(loc, cast<TypedAttr>(f.getValue()));
+    Value v = b.create<arith::ConstantOp>(loc, storageAttr(cast<TypedAttr>(f.getValue())));
     return L.filled(loc, resultType, sizes, v);
   }
   if (auto a = dyn_cast<ArangeOp>(op)) {

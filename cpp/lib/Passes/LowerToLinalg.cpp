@@ -92,6 +92,38 @@ void Checks::finish() {
 }
 
 //===----------------------------------------------------------------------===//
+// Bool storage
+//===----------------------------------------------------------------------===//
+Type tensorc::lowering::storageType(Type t) {
+  auto rt = dyn_cast<RankedTensorType>(t);
+  if (!rt || !rt.getElementType().isInteger(1))
+    return t;
+  return RankedTensorType::get(rt.getShape(), IntegerType::get(t.getContext(), 8));
+}
+
+TypedAttr tensorc::lowering::storageAttr(TypedAttr attr) {
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (dense && dense.getElementType().isInteger(1))
+    return dense.mapValues(IntegerType::get(attr.getContext(), 8),
+                           [](const llvm::APInt &v) { return v.zext(8); });
+  if (auto i = dyn_cast<IntegerAttr>(attr); i && i.getType().isInteger(1))
+    return IntegerAttr::get(IntegerType::get(attr.getContext(), 8), i.getValue().getZExtValue());
+  return attr;
+}
+
+Value tensorc::lowering::fromStorage(OpBuilder &b, Location loc, Value scalar) {
+  if (scalar.getType().isInteger(8))
+    return b.create<arith::TruncIOp>(loc, b.getI1Type(), scalar);
+  return scalar;
+}
+
+Value tensorc::lowering::toStorage(OpBuilder &b, Location loc, Value scalar, Type storageElt) {
+  if (scalar.getType().isInteger(1) && storageElt.isInteger(8))
+    return b.create<arith::ExtUIOp>(loc, storageElt, scalar);
+  return scalar;
+}
+
+//===----------------------------------------------------------------------===//
 // Lowering helpers
 //===----------------------------------------------------------------------===//
 Value Lowering::idx(Location loc, int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
@@ -165,8 +197,8 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
     // computations using it, so the shape checks that depend on it can still be hoisted.
     SmallVector<Value> scalars;
     for (Value v : operands)
-      scalars.push_back(b.create<tensor::ExtractOp>(loc, v, ValueRange{}));
-    Value r = scalar(b, loc, scalars);
+      scalars.push_back(fromStorage(b, loc, b.create<tensor::ExtractOp>(loc, v, ValueRange{})));
+    Value r = toStorage(b, loc, scalar(b, loc, scalars), resultType.getElementType());
     return b.create<tensor::FromElementsOp>(loc, resultType, ValueRange{r});
   }
   SmallVector<Value> sizes;
@@ -214,8 +246,12 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
   std::string its(rank, 'p');
+  Type outElt = resultType.getElementType();
   return generic(loc, operands, init, maps, its, [&](OpBuilder &nb, Location nl, ValueRange args) {
-    return SmallVector<Value>{scalar(nb, nl, args.drop_back())};
+    SmallVector<Value> logical;
+    for (Value a : args.drop_back())
+      logical.push_back(fromStorage(nb, nl, a));
+    return SmallVector<Value>{toStorage(nb, nl, scalar(nb, nl, logical), outElt)};
   })[0];
 }
 
@@ -318,11 +354,19 @@ struct LowerToLinalgPass : tensorc::impl::LowerToLinalgBase<LowerToLinalgPass> {
     Checks checks(module);
     OpBuilder builder(&getContext());
     Lowering L{builder, checks};
+    // Bool tensors are stored one byte per element, as NumPy does (and as MLIR's memref lowering
+    // requires: it rejects loads of i1). Function arguments switch to i8 storage up front; each op's
+    // result switches just before it is lowered, and scalar bodies convert at the edges.
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (!fn.isExternal())
+        for (BlockArgument arg : fn.getArguments())
+          arg.setType(storageType(arg.getType()));
     for (Operation *op : ops) {
       builder.setInsertionPoint(op);
+      op->getResult(0).setType(storageType(op->getResult(0).getType()));
       Value repl;
       if (auto c = dyn_cast<ConstantOp>(op))
-        repl = builder.create<arith::ConstantOp>(op->getLoc(), cast<TypedAttr>(c.getValue()));
+        repl = builder.create<arith::ConstantOp>(op->getLoc(), storageAttr(cast<TypedAttr>(c.getValue())));
       else if (auto m = dyn_cast<MatmulOp>(op))
         repl = lowerMatmul(m, L);
       else if (!(repl = lowerElementwiseFamily(op, L)) && !(repl = lowerReductionFamily(op, L)))
@@ -337,6 +381,13 @@ struct LowerToLinalgPass : tensorc::impl::LowerToLinalgBase<LowerToLinalgPass> {
       op->erase();
     }
     checks.finish();
+    // Signatures follow the (storage) types of the arguments and returned values.
+    for (auto fn : module.getOps<func::FuncOp>()) {
+      if (fn.isExternal())
+        continue;
+      auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+      fn.setType(FunctionType::get(&getContext(), fn.getBody().front().getArgumentTypes(), ret.getOperandTypes()));
+    }
   }
 };
 } // namespace

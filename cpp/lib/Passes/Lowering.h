@@ -38,6 +38,14 @@ private:
   bool declared = false;
 };
 
+/// Bool tensors are stored as i8 (one byte per element, NumPy's layout); i1 only lives in scalars.
+mlir::Type storageType(mlir::Type t);
+mlir::TypedAttr storageAttr(mlir::TypedAttr attr);
+/// Scalar of a stored bool (i8) -> i1; other scalars unchanged.
+mlir::Value fromStorage(mlir::OpBuilder &b, mlir::Location loc, mlir::Value scalar);
+/// i1 scalar -> i8 when the destination element type is i8; other scalars unchanged.
+mlir::Value toStorage(mlir::OpBuilder &b, mlir::Location loc, mlir::Value scalar, mlir::Type storageElt);
+
 /// "tensorc.add at model.py:12" for diagnostics.
 std::string describe(mlir::Operation *op);
 

@@ -11,6 +11,7 @@ namespace math { class MathDialect; }
 namespace scf { class SCFDialect; }
 namespace func { class FuncDialect; }
 namespace vector { class VectorDialect; }
+namespace memref { class MemRefDialect; }
 } // namespace mlir
 
 namespace tensorc {

@@ -60,6 +60,28 @@ def GuardShapeChecks : Pass<"tensorc-guard-shape-checks", "::mlir::func::FuncOp"
                            "::mlir::arith::ArithDialect"];
 }
 
+def WidenBoolMemrefs : Pass<"tensorc-widen-bool-memrefs", "::mlir::ModuleOp"> {
+  let summary = "Store i1 buffers as i8 (one byte per bool)";
+  let description = [{
+    MLIR's memref-to-LLVM lowering in this LLVM build rejects loads and stores of `i1` (an assertion,
+    which would abort the process). tensorc's own bool tensors are already stored as i8; the remaining
+    `i1` buffers come from upstream's deallocation helper. This pass widens them:
+
+    ```mlir
+    %m = memref.alloc(%n) : memref<?xi1>
+    memref.store %b, %m[%i] : memref<?xi1>
+    %v = memref.load %m[%j] : memref<?xi1>
+    // becomes
+    %m = memref.alloc(%n) : memref<?xi8>
+    %w = arith.extui %b : i1 to i8
+    memref.store %w, %m[%i] : memref<?xi8>
+    %l = memref.load %m[%j] : memref<?xi8>
+    %v = arith.trunci %l : i8 to i1
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+}
+
 def MathApprox : Pass<"tensorc-math-approx"> {
   let summary = "Replace transcendental math ops by vectorizable polynomial approximations";
   let description = [{
