@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Developer convenience: make build/dev/tensorc importable (PYTHONPATH=build/dev) with the Python sources
-# of src/ linked in, after `cmake --build build/dev`. Installs (pip install .) do not use this.
+# Developer convenience: make BUILD/tensorc importable (PYTHONPATH=BUILD) with the Python sources of src/
+# linked in, after `cmake --build BUILD` (BUILD defaults to build/dev). Installs (pip install .) do not
+# use this.
 set -euo pipefail
 root=$(cd "$(dirname "$0")" && pwd)
-pkg="$root/build/dev/tensorc"
+build="${1:-$root/build/dev}"
+pkg="$build/tensorc"
 mkdir -p "$pkg/dialect"
 for f in "$root"/src/*; do
   name=$(basename "$f")

@@ -43,6 +43,14 @@ def test_python_scalars_are_weak_and_reuse_zero_d_traces():
     assert scale(i, 2).dtype == np.int32 and scale(i, 2.5).dtype == np.float64
     assert scale.trace_count == 4
 
+    @tc.compile
+    def shift(x, s):
+        return x + s
+
+    assert_close(shift(x, np.float32(0.25)), x + np.float32(0.25))
+    assert_close(shift(x, 0.5), x + np.float32(0.5))  # a Python float reuses the float32 trace
+    assert shift.trace_count == 1
+
 
 def test_tuple_list_and_constant_outputs():
     @tc.compile

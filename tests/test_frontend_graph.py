@@ -117,6 +117,13 @@ def test_rank_alignment_inserts_expand_dims_on_the_left():
     assert toposort([out])[0].attrs["axes"] == (0,)
 
 
+def test_logical_ops_act_on_truth_values():
+    i, j = tc.vector("i", "int32"), tc.vector("j", "int32")
+    nodes = toposort([tc.logical_and(i, j), tc.logical_not(i)])
+    assert [n.op.name for n in nodes] == ["cast", "cast", "and", "cast", "not"]  # not a bitwise and of ints
+    assert all(n.out.dtype == np.bool_ for n in nodes)
+
+
 def test_constants_are_cast_and_reshaped_directly():
     x = tc.matrix("x", "float32")
     out = x + np.arange(3.0)  # float64 array: NumPy promotes to float64

@@ -26,7 +26,6 @@ from .graph import AVal
 from .variables import Variable
 
 _PY_SCALARS = (bool, int, float)
-_NONE = ("none",)
 # Which 0-d dtypes a Python scalar may be converted to when it reuses an earlier trace.
 _REUSE_KINDS = {bool: "b", int: "if", float: "f"}
 
@@ -79,7 +78,7 @@ class CompiledFunction:
         return entry.function
 
     def ir(self, stage: str = "optimized") -> str:
-        """IR of the signature used last ("frontend", "optimized", "lowered" or "llvm")."""
+        """IR of the signature used last, at a stage of tensorc.passes.pipelines.STAGES."""
         if self._last is None:
             raise RuntimeError(f"{self.__name__}.ir(): call the function first, or use "
                                f"{self.__name__}.lower(*args).ir(stage)")

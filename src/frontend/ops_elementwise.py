@@ -82,15 +82,24 @@ def minimum(x1, x2): return _apply_loop(np.minimum, "min", "minimum", (x1, x2), 
 def bitwise_and(x1, x2): return _apply_loop(np.bitwise_and, "and", "bitwise_and", (x1, x2))
 def bitwise_or(x1, x2): return _apply_loop(np.bitwise_or, "or", "bitwise_or", (x1, x2))
 def bitwise_xor(x1, x2): return _apply_loop(np.bitwise_xor, "xor", "bitwise_xor", (x1, x2))
-def logical_and(x1, x2): return _apply_loop(np.logical_and, "and", "logical_and", (x1, x2))
-def logical_or(x1, x2): return _apply_loop(np.logical_or, "or", "logical_or", (x1, x2))
-def logical_xor(x1, x2): return _apply_loop(np.logical_xor, "xor", "logical_xor", (x1, x2))
 def equal(x1, x2): return _apply_loop(np.equal, "eq", "equal", (x1, x2))
 def not_equal(x1, x2): return _apply_loop(np.not_equal, "ne", "not_equal", (x1, x2))
 def less(x1, x2): return _apply_loop(np.less, "lt", "less", (x1, x2))
 def less_equal(x1, x2): return _apply_loop(np.less_equal, "le", "less_equal", (x1, x2))
 def greater(x1, x2): return _apply_loop(np.greater, "gt", "greater", (x1, x2))
 def greater_equal(x1, x2): return _apply_loop(np.greater_equal, "ge", "greater_equal", (x1, x2))
+
+
+def _logical(op, args):
+    """Logical ops act on truth values: NumPy has integer loops for them (int32, int32 -> bool), but
+    the dialect's and/or/xor on integers are bitwise, so every operand becomes bool (!= 0) first."""
+    return apply(op, align([convert(as_variable(a), dtypes.bool_) for a in args]))
+
+
+def logical_and(x1, x2): return _logical("and", (x1, x2))
+def logical_or(x1, x2): return _logical("or", (x1, x2))
+def logical_xor(x1, x2): return _logical("xor", (x1, x2))
+def logical_not(x): return _logical("not", (x,))
 
 
 divide = true_divide
@@ -102,7 +111,6 @@ pow = power  # noqa: A001  (NumPy's name)
 
 def negative(x): return _apply_loop(np.negative, "neg", "negative", (x,))
 def sign(x): return _apply_loop(np.sign, "sign", "sign", (x,))
-def logical_not(x): return _apply_loop(np.logical_not, "not", "logical_not", (x,))
 
 
 def abs(x):  # noqa: A001  (NumPy's name)

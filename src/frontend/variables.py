@@ -151,8 +151,12 @@ class Variable:
     def min(self, axis=None, keepdims=False): return _reduce.min(self, axis, keepdims=keepdims)
     def argmax(self, axis=None, keepdims=False): return _reduce.argmax(self, axis, keepdims=keepdims)
     def argmin(self, axis=None, keepdims=False): return _reduce.argmin(self, axis, keepdims=keepdims)
-    def var(self, axis=None, dtype=None, ddof=0, keepdims=False): return _reduce.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
-    def std(self, axis=None, dtype=None, ddof=0, keepdims=False): return _reduce.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+    def var(self, axis=None, dtype=None, ddof=0, keepdims=False):
+        return _reduce.var(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis=None, dtype=None, ddof=0, keepdims=False):
+        return _reduce.std(self, axis, dtype, ddof=ddof, keepdims=keepdims)
+
     def any(self, axis=None, keepdims=False): return _reduce.any(self, axis, keepdims=keepdims)
     def all(self, axis=None, keepdims=False): return _reduce.all(self, axis, keepdims=keepdims)
     def astype(self, dtype): return _ew.astype(self, dtype)

@@ -376,5 +376,12 @@ LogicalResult GatherOp::verify() {
   return checkResultShape(*this, expected, x.getElementType());
 }
 
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  auto x = rankedType(getLogits()), y = rankedType(getLabels());
+  if (x.getRank() != 2 || y.getRank() != 1)
+    return emitOpError() << "expects 2-D logits and 1-D labels, got " << x << " and " << y;
+  return checkResultShape(*this, y.getShape(), x.getElementType());
+}
+
 #define GET_OP_CLASSES
 #include "tensorc/Dialect/TensorcOps.cpp.inc"

@@ -10,10 +10,6 @@ using namespace tensorc::lowering;
 namespace {
 using Scalar = std::function<Value(OpBuilder &, Location, ValueRange)>;
 
-arith::FastMathFlagsAttr contractOnly(OpBuilder &b) {
-  return arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::contract);
-}
-
 Value cst(OpBuilder &b, Location loc, Type t, double v) {
   if (auto ft = dyn_cast<FloatType>(t))
     return b.create<arith::ConstantOp>(loc, FloatAttr::get(ft, v));
@@ -99,11 +95,31 @@ Scalar unaryScalar(Operation *op) {
       })
       .Case([](SoftplusOp) -> Scalar {
         return [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          // max(x, 0) + log1p(exp(-|x|)): never overflows, exact for large |x|.
+          // Piecewise, with thresholds where each simpler form is exact to the type's precision
+          // (PyTensor's choice for f64): exp(x) below lo, log1p(exp(x)) up to mid, x + exp(-x) up to hi,
+          // x beyond. Every branch is computed (selects vectorize); unused branches may overflow harmlessly.
           Type t = a[0].getType();
-          Value m = b.create<arith::MaximumFOp>(l, a[0], cst(b, l, t, 0));
-          Value e = b.create<math::ExpOp>(l, b.create<arith::NegFOp>(l, b.create<math::AbsFOp>(l, a[0])));
-          return b.create<arith::AddFOp>(l, m, b.create<math::Log1pOp>(l, e));
+          bool f32 = t.isF32();
+          Value x = a[0];
+          Value lo = cst(b, l, t, f32 ? -17.0 : -37.0), mid = cst(b, l, t, f32 ? 9.0 : 18.0),
+                hi = cst(b, l, t, f32 ? 17.0 : 33.3);
+          Value e = b.create<math::ExpOp>(l, x);
+          Value mid1 = b.create<math::Log1pOp>(l, e);
+          Value big = b.create<arith::AddFOp>(l, x, b.create<math::ExpOp>(l, b.create<arith::NegFOp>(l, x)));
+          Value r = b.create<arith::SelectOp>(l, b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, x, hi), big, x);
+          r = b.create<arith::SelectOp>(l, b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, x, mid), mid1, r);
+          return b.create<arith::SelectOp>(l, b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, x, lo), e, r);
+        };
+      })
+      .Case([](Log1mexpOp) -> Scalar {
+        return [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          // Maechler's rule: log(-expm1(x)) near 0, log1p(-exp(x)) below -log(2).
+          Type t = a[0].getType();
+          Value x = a[0];
+          Value nearZero = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, x, cst(b, l, t, -0.6931471805599453));
+          Value r1 = b.create<math::LogOp>(l, b.create<arith::NegFOp>(l, b.create<math::ExpM1Op>(l, x)));
+          Value r2 = b.create<math::Log1pOp>(l, b.create<arith::NegFOp>(l, b.create<math::ExpOp>(l, x)));
+          return b.create<arith::SelectOp>(l, nearZero, r1, r2);
         };
       })
       .Case([](NotOp) -> Scalar {
@@ -281,29 +297,56 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
   if (auto bt = dyn_cast<BroadcastToOp>(op)) {
     Value x = bt.getX();
     auto xt = rankedOf(x);
-    SmallVector<Value> sizes;
+    int64_t rank = resultType.getRank();
+    SmallVector<Value> sizes, haves;
     auto dyn = bt.getDynamicDims().begin();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < resultType.getRank(); ++d) {
+    bool dynamicSource = false;
+    for (int64_t d = 0; d < rank; ++d) {
       Value target = resultType.isDynamicDim(d) ? L.shapeScalar(loc, *dyn++) : L.idx(loc, resultType.getDimSize(d));
       if (xt.getDimSize(d) == 1) {
-        exprs.push_back(b.getAffineConstantExpr(0));
+        haves.push_back(L.idx(loc, 1));
         sizes.push_back(b.create<arith::MaxSIOp>(loc, target, L.idx(loc, 0)));
         continue;
       }
-      exprs.push_back(b.getAffineDimExpr(d));
       Value have = xt.isDynamicDim(d) ? Value(b.create<tensor::DimOp>(loc, x, d)) : L.idx(loc, xt.getDimSize(d));
-      Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, target);
+      dynamicSource |= xt.isDynamicDim(d);
+      Value same = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, target);
+      Value one = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, L.idx(loc, 1));
+      Value ok = xt.isDynamicDim(d) ? Value(b.create<arith::OrIOp>(loc, same, one)) : same;
       L.checks.require(b, loc, op, ok, "cannot broadcast a dimension of size {0} to size {1}", have, target);
-      // The loop over this dim is bounded by x's size, so the result takes that size too.
-      sizes.push_back(have);
+      // A size-1 source dim stretches to the target; otherwise the loop stays within the source.
+      sizes.push_back(xt.isDynamicDim(d) ? Value(b.create<arith::SelectOp>(loc, one, target, have)) : have);
+      haves.push_back(have);
     }
     Value init = L.empty(loc, resultType, sizes);
-    int64_t rank = resultType.getRank();
-    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, b.getContext()), b.getMultiDimIdentityMap(rank)};
-    return L.generic(loc, x, init, maps, std::string(rank, 'p'),
-                     [](OpBuilder &, Location, ValueRange a) { return SmallVector<Value>{a[0]}; })[0];
+    if (!dynamicSource) {
+      SmallVector<AffineExpr> exprs;
+      for (int64_t d = 0; d < rank; ++d)
+        exprs.push_back(xt.getDimSize(d) == 1 ? b.getAffineConstantExpr(0) : b.getAffineDimExpr(d));
+      SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, b.getContext()), b.getMultiDimIdentityMap(rank)};
+      return L.generic(loc, x, init, maps, std::string(rank, 'p'),
+                       [](OpBuilder &, Location, ValueRange a) { return SmallVector<Value>{a[0]}; })[0];
+    }
+    // A dynamic source size may be 1 at run time: read x[i if size > 1 else 0] element by element.
+    return L.generic(loc, {}, init, {b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
+                     [&](OpBuilder &nb, Location l, ValueRange) {
+                       SmallVector<Value> at;
+                       for (int64_t d = 0; d < rank; ++d) {
+                         if (xt.getDimSize(d) == 1) {
+                           at.push_back(nb.create<arith::ConstantIndexOp>(l, 0));
+                           continue;
+                         }
+                         Value i = nb.create<linalg::IndexOp>(l, d);
+                         if (!xt.isDynamicDim(d)) {
+                           at.push_back(i);
+                           continue;
+                         }
+                         Value one = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, haves[d],
+                                                              nb.create<arith::ConstantIndexOp>(l, 1));
+                         at.push_back(nb.create<arith::SelectOp>(l, one, nb.create<arith::ConstantIndexOp>(l, 0), i));
+                       }
+                       return SmallVector<Value>{nb.create<tensor::ExtractOp>(l, x, at)};
+                     })[0];
   }
-  (void)contractOnly;
   return {};
 }

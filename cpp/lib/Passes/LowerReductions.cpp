@@ -165,6 +165,75 @@ Value lowerArg(Lowering &L, Operation *op, Value x, int64_t axis, bool keepdims,
       });
   return finishKeepdims(L, loc, rs[1], cast<RankedTensorType>(op->getResult(0).getType()), axes, keepdims);
 }
+/// -log_softmax(x)[i, y[i]] as logsumexp(x[i]) - x[i, y[i]]: the shifted sum is >= 1, never log(0).
+Value lowerSoftmaxCrossEntropy(Lowering &L, SoftmaxCrossEntropyOp op) {
+  OpBuilder &b = L.b;
+  Location loc = op.getLoc();
+  Value x = op.getLogits(), y = op.getLabels();
+  auto rt = cast<RankedTensorType>(op.getType());
+  SmallVector<Value> xd = L.dims(loc, x);
+  Value rows = xd[0], cols = xd[1], n = L.dims(loc, y)[0];
+  Value fits = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, n, rows);
+  L.checks.require(b, loc, op, fits, "index {1} is out of bounds for axis 0 with size {1} ({0} labels)", n, rows,
+                   "IndexError");
+  Value rowsUsed = b.create<arith::MinSIOp>(loc, n, rows);
+  SmallVector<OpFoldResult> zero2(2, b.getIndexAttr(0)), one2(2, b.getIndexAttr(1));
+  Value xs = b.create<tensor::ExtractSliceOp>(loc, x, zero2, SmallVector<OpFoldResult>{rowsUsed, cols}, one2);
+  Value ys = b.create<tensor::ExtractSliceOp>(loc, y, SmallVector<OpFoldResult>{b.getIndexAttr(0)},
+                                              SmallVector<OpFoldResult>{rowsUsed},
+                                              SmallVector<OpFoldResult>{b.getIndexAttr(1)});
+  SmallVector<int64_t> axes{1};
+  Value m = shiftedMax(L, loc, xs, axes);
+  Value sum = sumExpShifted(L, loc, xs, m, axes);
+
+  // Labels must lie in [-cols, cols): count the others in one pass.
+  Value cols64 = L.toI64(loc, cols);
+  auto cntType = RankedTensorType::get({}, b.getI64Type());
+  Value zero64 = b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0);
+  Value cntInit = L.filled(loc, cntType, {}, zero64);
+  Value bad = L.generic(loc, ys, cntInit, {b.getMultiDimIdentityMap(1), AffineMap::get(1, 0, {}, b.getContext())}, "r",
+                        [cols64](OpBuilder &nb, Location l, ValueRange a) {
+                          Value v = a[0];
+                          if (v.getType() != nb.getI64Type())
+                            v = nb.create<arith::ExtSIOp>(l, nb.getI64Type(), v);
+                          Value z = nb.create<arith::ConstantIntOp>(l, nb.getI64Type(), 0);
+                          Value low = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v,
+                                                               nb.create<arith::SubIOp>(l, z, cols64));
+                          Value high = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v, cols64);
+                          Value out = nb.create<arith::ExtUIOp>(l, nb.getI64Type(), nb.create<arith::OrIOp>(l, low, high));
+                          return SmallVector<Value>{nb.create<arith::AddIOp>(l, a[1], out)};
+                        })[0];
+  Value badCount = b.create<tensor::ExtractOp>(loc, bad, ValueRange{});
+  Value labelsOk = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, badCount, zero64);
+  L.checks.require(b, loc, op, labelsOk, "{0} label(s) out of bounds for axis 1 with size {1}", badCount, cols,
+                   "IndexError");
+  auto outType = RankedTensorType::get({ShapedType::kDynamic}, rt.getElementType());
+  auto ifOp = b.create<scf::IfOp>(
+      loc, labelsOk,
+      [&](OpBuilder &nb, Location l) {
+        OpBuilder::InsertionGuard g(L.b);
+        L.b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        Value init = L.empty(l, outType, {rowsUsed});
+        SmallVector<AffineMap> maps(4, L.b.getMultiDimIdentityMap(1));
+        Value r = L.generic(l, ValueRange{m, sum, ys}, init, maps, "p", [&](OpBuilder &ib, Location il, ValueRange a) {
+                    Value lab = ib.create<arith::IndexCastOp>(il, ib.getIndexType(), a[2]);
+                    Value neg = ib.create<arith::CmpIOp>(il, arith::CmpIPredicate::slt, lab,
+                                                         ib.create<arith::ConstantIndexOp>(il, 0));
+                    lab = ib.create<arith::SelectOp>(il, neg, ib.create<arith::AddIOp>(il, lab, cols), lab);
+                    Value i = ib.create<linalg::IndexOp>(il, 0);
+                    Value picked = ib.create<tensor::ExtractOp>(il, xs, ValueRange{i, lab});
+                    Value lse = ib.create<arith::AddFOp>(il, a[0], ib.create<math::LogOp>(il, a[1]));
+                    return SmallVector<Value>{ib.create<arith::SubFOp>(il, lse, picked)};
+                  })[0];
+        L.b.create<scf::YieldOp>(l, r);
+      },
+      [&](OpBuilder &nb, Location l) {
+        OpBuilder::InsertionGuard g(L.b);
+        L.b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        L.b.create<scf::YieldOp>(l, L.empty(l, outType, {rowsUsed}));
+      });
+  return ifOp.getResult(0);
+}
 } // namespace
 
 Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
@@ -237,6 +306,8 @@ Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
     return lowerSoftmaxLike(L, op, s.getX(), s.getAxis(), false);
   if (auto s = dyn_cast<LogSoftmaxOp>(op))
     return lowerSoftmaxLike(L, op, s.getX(), s.getAxis(), true);
+  if (auto xe = dyn_cast<SoftmaxCrossEntropyOp>(op))
+    return lowerSoftmaxCrossEntropy(L, xe);
   if (auto s = dyn_cast<LogSumExpOp>(op)) {
     Value x = s.getX();
     Value m = shiftedMax(L, loc, x, s.getAxes());

@@ -78,6 +78,8 @@ def Tensorc_ErfOp : Tensorc_UnaryOp<"erf", TC_FloatTensor, "error function">;
 def Tensorc_FloorOp : Tensorc_UnaryOp<"floor", TC_FloatTensor, "round toward -inf">;
 def Tensorc_CeilOp : Tensorc_UnaryOp<"ceil", TC_FloatTensor, "round toward +inf">;
 def Tensorc_NotOp : Tensorc_UnaryOp<"not", TC_BoolTensor, "logical not">;
+def Tensorc_Log1mexpOp : Tensorc_UnaryOp<"log1mexp", TC_FloatTensor,
+    "log(1 - exp(x)) for x <= 0, accurate for x near 0 and for very negative x">;
 
 class Tensorc_BinaryOp<string mnemonic, TypeConstraint T, string what, list<Trait> traits = []>
     : Tensorc_Op<mnemonic, traits> {
@@ -322,6 +324,20 @@ def Tensorc_GatherOp : Tensorc_Op<"gather"> {
   let arguments = (ins TC_AnyTensor:$x, Variadic<TC_IntTensor>:$indices, I64Attr:$axis);
   let results = (outs TC_AnyTensor:$result);
   let assemblyFormat = "$x `[` $indices `]` `axis` `=` $axis attr-dict `:` functional-type(operands, $result)";
+  let hasVerifier = 1;
+}
+
+def Tensorc_SoftmaxCrossEntropyOp : Tensorc_Op<"softmax_cross_entropy"> {
+  let summary = "per-row cross-entropy of softmax(logits) with integer labels";
+  let description = [{
+    `result[i] = -log_softmax(logits, axis=1)[i, labels[i]]` for `i < labels.shape[0]`, computed as
+    `logsumexp(logits[i]) - logits[i, labels[i]]`: the max-shifted sum is at least 1, so no log(0) is
+    ever formed. Rows beyond the labels are ignored, as `x[arange(n), y]` does; more labels than rows or
+    a label out of range is a run-time IndexError; negative labels count from the end.
+  }];
+  let arguments = (ins TC_FloatTensor:$logits, TC_IntTensor:$labels);
+  let results = (outs TC_FloatTensor:$result);
+  let assemblyFormat = "$logits `,` $labels attr-dict `:` type($logits) `,` type($labels) `->` type($result)";
   let hasVerifier = 1;
 }
 

@@ -3,6 +3,9 @@
 
 #include "mlir/Pass/Pass.h"
 
+#include <string>
+#include <vector>
+
 namespace mlir {
 namespace linalg { class LinalgDialect; }
 namespace tensor { class TensorDialect; }
@@ -20,6 +23,11 @@ namespace tensorc {
 
 #define GEN_PASS_REGISTRATION
 #include "tensorc/Passes/Passes.h.inc"
+
+/// Names of the rewrites that each pattern pass can enable or disable by name (modes in Python).
+std::vector<std::string> canonicalizeRewriteNames();
+std::vector<std::string> stabilizeRewriteNames();
+std::vector<std::string> specializeRewriteNames();
 
 /// Registers every tensorc pass and the named pipelines (Pipelines.cpp) in MLIR's global registry,
 /// where both tensorc-opt and `mlir.passmanager.PassManager.parse` find them. Idempotent.
