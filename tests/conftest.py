@@ -10,8 +10,6 @@ Compiling a graph through MLIR and LLVM takes 0.1-0.3 s, so tests share compiled
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -103,18 +101,10 @@ def cache():
 # and start failing, as a reminder to delete the entry, once the bug is fixed.
 # TENSORC_RUN_KNOWN_FAILURES=1 runs them all as ordinary tests (with pytest-xdist, `-n 2`, an abort
 # then costs only its worker).
-NATIVE_BUGS = {
-    "broadcast-to-dynamic-one": (
-        "fail",
-        "tensorc.broadcast_to of a dynamic dimension that is 1 at run time to a larger size raises "
-        "'cannot broadcast a dimension of size 1 to size 5' (tensor<?xf64> -> tensor<5xf64> called with "
-        "shape (1,)); NumPy broadcasts it"),
-}
+NATIVE_BUGS: dict[str, tuple[str, str]] = {}
 
 # test node id (below tests/) -> bug id
-KNOWN_NATIVE_FAILURES = {
-    "test_ops_shape.py::test_broadcast_to_of_a_dynamic_size_that_is_one": "broadcast-to-dynamic-one",
-}
+KNOWN_NATIVE_FAILURES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -134,25 +124,19 @@ def pytest_collection_modifyitems(config, items):
 
 # ---- checking emitted IR against the dialect ----------------------------------------------------
 
-def _tensorc_opt():
-    for candidate in (ROOT / "build" / "dev" / "tensorc" / "bin" / "tensorc-opt",):
-        if candidate.exists():
-            return str(candidate)
-    return shutil.which("tensorc-opt")
-
-
-TENSORC_OPT = _tensorc_opt()
-
-
 def verify_ir(text: str):
-    """Parse and verify emitted IR with the real dialect (tensorc-opt) when it is built, else check
-    that it is well-formed generic MLIR (unregistered ops allowed)."""
-    if TENSORC_OPT is not None:
-        run = subprocess.run([TENSORC_OPT, "-"], input=text, capture_output=True, text=True,
-                             env={**os.environ}, timeout=60)
-        assert run.returncode == 0, f"tensorc-opt rejected the IR:\n{run.stderr}\n{text}"
-        return
+    """Parse emitted IR in a context with the tensorc dialect (parsing runs the op verifiers; a
+    failure raises, it never aborts). Without the native module, check that it is well-formed generic
+    MLIR, unregistered ops allowed."""
     from mlir import ir
-    ctx = ir.Context()
-    ctx.allow_unregistered_dialects = True
-    ir.Module.parse(text, ctx)
+    try:
+        from tensorc.dialect import new_context
+    except ImportError:
+        ctx = ir.Context()
+        ctx.allow_unregistered_dialects = True
+    else:
+        ctx = new_context()
+    try:
+        ir.Module.parse(text, ctx)
+    except ir.MLIRError as e:
+        raise AssertionError(f"the dialect rejected the IR:\n{e}\n{text}") from None

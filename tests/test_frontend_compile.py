@@ -1,4 +1,6 @@
 """@tc.compile (tracing, signatures, retracing) and tc.function (outputs, IR access)."""
+import io
+
 import numpy as np
 import pytest
 from conftest import assert_close, rand, requires_native
@@ -123,6 +125,7 @@ def test_function_outputs_and_ir():
     assert isinstance(got, list) and len(got) == 1
     assert_close(got[0], a + 1)
     assert "tensorc.mul" in f.ir("frontend")
+    assert tc.debugprint(f, file=io.StringIO()).startswith("mul [id A] float32 (?,)")
     h = tc.function([x], x * 3)
     assert "tensor<?xf32>" in h.ir("optimized")  # compiles the all-dynamic specialization on demand
     h(np.ones(1, np.float32))

@@ -175,6 +175,10 @@ def test_axis_arguments():
     assert x.max().ndim == 0
     assert x.argmax().ndim == 0
     assert x.argmax(axis=1, keepdims=True).static_shape == (None, 1, None)
+    s = tc.scalar("s")
+    assert s.sum(axis=0).ndim == 0 and s.argmax(axis=-1).ndim == 0  # NumPy allows 0 and -1 on 0-d values
+    with pytest.raises(np.exceptions.AxisError):
+        s.sum(axis=(0,))
     with pytest.raises(np.exceptions.AxisError):
         x.sum(axis=3)
     with pytest.raises(ValueError, match="repeated axis"):

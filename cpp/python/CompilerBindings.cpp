@@ -1,5 +1,8 @@
 // Python bindings of the compiler side: dialect and pass registration.
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/map.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
 #include <string>
 
@@ -27,4 +30,6 @@ void bindCompiler(nb::module_ &m) {
       nb::arg("context"), "Register and load the tensorc dialect into an mlir.ir.Context.");
   m.def("register_passes", &tensorc::api::registerPasses,
         "Register tensorc's passes and pipelines in MLIR's global pass registry.");
+  m.def("rewrite_names", &tensorc::api::rewriteNames,
+        "Pattern pass -> names of the rewrites it can enable or disable by name.");
 }

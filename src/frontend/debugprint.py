@@ -42,7 +42,9 @@ def _title(var) -> str:
 
 
 def debugprint(obj, file=None) -> str:
-    """Print the graph of a value (or of a list of values) and return the text."""
+    """Print the graph of a value, a list of values or a tc.function, and return the text."""
+    if hasattr(obj, "program"):  # a compiled tc.function: its outputs
+        obj = obj.program.outputs
     outputs = list(obj) if isinstance(obj, (list, tuple)) else [obj]
     ids: dict[int, str] = {}
     lines: list[str] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import ops_creation as cr
 from . import ops_elementwise as ew
 from . import ops_linalg as la
 from . import ops_reduce as red
@@ -68,14 +69,14 @@ def _like(fill):
     def fn(a, dtype=None, order="K", subok=True, shape=None, **kw):
         if shape is not None:
             raise NotImplementedError("np.*_like(shape=...) is not supported on tensorc values")
-        return sh.full_like(a, fill, dtype)
+        return cr.full_like(a, fill, dtype)
     return fn
 
 
 def _full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
     if shape is not None:
         raise NotImplementedError("np.full_like(shape=...) is not supported on tensorc values")
-    return sh.full_like(a, fill_value, dtype)
+    return cr.full_like(a, fill_value, dtype)
 
 
 def _size(a, axis=None):

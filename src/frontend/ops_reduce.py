@@ -6,11 +6,13 @@ float64, max/min keep the dtype, argmax/argmin give int64. The functions are nam
 """
 from __future__ import annotations
 
+import numpy as np
+
 from . import dtypes
-from .axes import normalize_axes, normalize_axis
-from .ops_elementwise import convert, multiply, not_equal, sqrt, subtract, true_divide, logical_not
-from .ops_shape import no_out, prod_of_sizes, reshape
-from .variables import apply, as_variable
+from .arguments import no_out, normalize_axes, normalize_axis
+from .ops_elementwise import convert, logical_not, multiply, not_equal, sqrt, subtract, true_divide
+from .ops_shape import prod_of_sizes, reshape
+from .variables import apply, as_variable, constant
 
 
 def _reduce(op, x, axis, keepdims, name):
@@ -77,6 +79,9 @@ amax, amin = max, min
 
 def _arg(op, a, axis, keepdims, name):
     x = as_variable(a)
+    if x.ndim == 0:  # NumPy: the index of the only element (axis None, 0 or -1)
+        normalize_axes(axis, 0, name)
+        return constant(np.int64(0))
     if x.dtype == dtypes.bool_:
         x = convert(x, dtypes.int32)
     if axis is None:

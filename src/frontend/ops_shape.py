@@ -1,5 +1,4 @@
-"""Shape functions (reshape, transpose, expand_dims, squeeze, concatenate, stack, broadcast_to) and
-array creation (zeros, ones, full, *_like, arange).
+"""Shape functions: reshape, transpose, expand_dims, squeeze, concatenate, stack, broadcast_to.
 
 Sizes may be Python ints or symbolic 0-d integer values such as ``x.shape[0]``; the dialect takes a
 0-d int64 operand per size that is not static (ops with a "_shape" template in opdefs.py).
@@ -7,15 +6,12 @@ Sizes may be Python ints or symbolic 0-d integer values such as ``x.shape[0]``; 
 from __future__ import annotations
 
 import builtins
-import math
 import operator
 
-import numpy as np
-
 from . import dtypes
-from .axes import normalize_axes, normalize_axis
+from .arguments import no_out, normalize_axes, normalize_axis
 from .graph import format_shape
-from .ops_elementwise import add, convert, expand_leading, floor_divide, maximum, multiply, negative, subtract
+from .ops_elementwise import convert, expand_leading, floor_divide, maximum, multiply
 from .variables import Variable, apply, as_variable
 
 # ---- sizes -------------------------------------------------------------------------------------------
@@ -45,7 +41,7 @@ def shape_arg(shape, name: str) -> list:
     return [size_value(shape, name)]
 
 
-def _template(dims):
+def template_of(dims):
     """(template, size operands): static sizes stay in the template, symbolic ones become operands."""
     template = tuple(None if isinstance(d, Variable) else d for d in dims)
     return template, [d for d in dims if isinstance(d, Variable)]
@@ -55,7 +51,7 @@ def _show(dims) -> str:
     return format_shape([d if isinstance(d, int) else None for d in dims])
 
 
-def _check_nonnegative(dims, name):
+def check_nonnegative(dims, name):
     if any(isinstance(d, int) and d < 0 for d in dims):
         raise ValueError(f"{name}: negative dimensions are not allowed (shape {_show(dims)})")
 
@@ -99,7 +95,7 @@ def reshape(a, newshape):
             dims[i] = floor_divide(total, divisor)
     if all(isinstance(d, int) for d in dims) and tuple(dims) == x.aval.shape:
         return x  # already that (static) shape
-    template, sizes = _template(dims)
+    template, sizes = template_of(dims)
     return apply("reshape", [x] + sizes, {"_shape": template})
 
 
@@ -199,109 +195,19 @@ def stack(arrays, axis=0, out=None, dtype=None):
     return concatenate([expand_dims(v, axis) for v in vs], axis, dtype=dtype)
 
 
-# ---- broadcasting and creation ---------------------------------------------------------------------
+# ---- broadcasting ----------------------------------------------------------------------------------
 
 def broadcast_to(array, shape):
     """np.broadcast_to (sizes may be symbolic)."""
     x = as_variable(array)
     dims = shape_arg(shape, "broadcast_to")
-    _check_nonnegative(dims, "broadcast_to")
+    check_nonnegative(dims, "broadcast_to")
     if x.ndim > len(dims):
         raise ValueError(f"broadcast_to: input operand has more dimensions ({x.ndim}) than the "
                          f"target shape {_show(dims)}")
     x = expand_leading(x, len(dims))
-    template, sizes = _template(dims)
+    template, sizes = template_of(dims)
     return apply("broadcast_to", [x] + sizes, {"_shape": template})
-
-
-def _fill_dtype(value, dtype, name):
-    if dtype is not None:
-        return dtypes.as_dtype(dtype, name)
-    if isinstance(value, bool):
-        return dtypes.bool_
-    if isinstance(value, int):
-        return dtypes.int64
-    if isinstance(value, float):
-        return dtypes.floatX
-    if isinstance(value, np.generic):
-        return dtypes.as_dtype(value.dtype, name)
-    raise TypeError(f"{name}: fill value must be a number, got {type(value).__name__}")
-
-
-def full(shape, fill_value, dtype=None):
-    """np.full. Without dtype: Python floats give floatX (float32), ints int64, bools bool."""
-    dims = shape_arg(shape, "full")
-    _check_nonnegative(dims, "full")
-    if isinstance(fill_value, (Variable, np.ndarray)):
-        value = as_variable(fill_value)
-        if dtype is not None:
-            value = convert(value, dtypes.as_dtype(dtype, "full"))
-        return broadcast_to(value, dims)
-    dt = _fill_dtype(fill_value, dtype, "full")
-    if isinstance(fill_value, int) and not isinstance(fill_value, bool):
-        dtypes.check_fits(fill_value, dt, "full")
-    template, sizes = _template(dims)
-    return apply("fill", sizes, {"value": dt.type(fill_value), "_shape": template})
-
-
-def zeros(shape, dtype=None):
-    """np.zeros; the default dtype is floatX (float32), as in Theano."""
-    return full(shape, 0, dtype or dtypes.floatX)
-
-
-def ones(shape, dtype=None):
-    """np.ones; the default dtype is floatX (float32), as in Theano."""
-    return full(shape, 1, dtype or dtypes.floatX)
-
-
-def full_like(a, fill_value, dtype=None):
-    x = as_variable(a)
-    return full(x.shape, fill_value, dtype or x.dtype)
-
-
-def zeros_like(a, dtype=None):
-    return full_like(a, 0, dtype)
-
-
-def ones_like(a, dtype=None):
-    return full_like(a, 1, dtype)
-
-
-def arange(start, stop=None, step=None, dtype=None):
-    """np.arange. Bounds may be symbolic integers (``tc.arange(x.shape[0])``); the step is static.
-    Without dtype: integer bounds give int64, float bounds floatX (float32)."""
-    if stop is None:
-        start, stop = 0, start
-    if step is None:
-        step = 1
-    if isinstance(step, Variable):
-        raise NotImplementedError("tc.arange: the step must be a Python number")
-    if step == 0:
-        raise ValueError("arange: step must not be zero")
-    bounds = (start, stop)
-    symbolic = any(isinstance(b, Variable) for b in bounds)
-    floats = any(isinstance(b, (float, np.floating)) for b in bounds + (step,)) or \
-        any(isinstance(b, Variable) and b.dtype.kind == "f" for b in bounds)
-    dt = dtypes.as_dtype(dtype, "arange") if dtype is not None else (dtypes.floatX if floats else dtypes.int64)
-    if dt == dtypes.bool_:
-        raise TypeError("arange: bool is not a valid dtype")
-    if symbolic:
-        if floats:
-            raise NotImplementedError("tc.arange: symbolic bounds must be integers")
-        # ceil((stop - start) / step) for either sign of step, clamped at 0
-        count = maximum(negative(floor_divide(subtract(start, stop), step)), 0)
-    else:
-        count = builtins.max(0, math.ceil((stop - start) / step)) if floats else len(range(start, stop, step))
-    n = convert(as_variable(count), dtypes.int64)
-    out = apply("arange", [n], {"_dtype": dt})
-    if isinstance(start, (int, float)) and start == 0 and step == 1:
-        return out
-    return convert(add(multiply(out, step), start), dt)
-
-
-def no_out(out, name):
-    if out is not None:
-        raise TypeError(f"{name}: out= is not supported: tensorc values are immutable")
 
 
 def shape(a):

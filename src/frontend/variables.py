@@ -267,6 +267,8 @@ def as_variable(value) -> Variable:
     """Python scalars, NumPy arrays/scalars and nested lists become constants."""
     if isinstance(value, Variable):
         return value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
+        raise TypeError("a list of symbolic values is not a tensor; join them with tc.stack or tc.concatenate")
     if isinstance(value, (bool, int, float, np.ndarray, np.generic, list, tuple)):
         return constant(value)
     raise TypeError(f"cannot use {type(value).__name__} ({_describe(value)}) in a tensorc expression")

@@ -1,19 +1,35 @@
-"""The compilation stages and the named pipeline that produces each one from the previous stage."""
+"""The compilation stages, and the pass pipeline that produces each stage from the previous one.
+
+The passes and named pipelines are defined in C++ (cpp/lib/Passes) and registered in MLIR's pass
+registry, so `tensorc-opt` and Python run the same code; this module only composes their names.
+"""
+
+from __future__ import annotations
+
+from .modes import Mode, get_mode
 
 #: Stages of a compiled function, in order; ``f.ir(stage)`` returns the IR text after each.
-STAGES = ("frontend", "optimized", "linalg", "lowered", "llvm")
-
-#: stage -> the registered pipeline that turns the previous stage into this one.
-STAGE_PIPELINES = {
-    "optimized": "tensorc-optimize",   # canonicalize/fold, CSE on tensorc ops
-    "linalg": "tensorc-to-linalg",     # tensorc -> linalg on tensors, guarded shape checks, fusion
-    "lowered": "tensorc-bufferize",    # bufferization, deallocation, loops on memrefs
-    "llvm": "tensorc-to-llvm",         # vectorizable math, LLVM dialect
-}
+STAGES = ("frontend", "graph", "optimized", "lowered", "llvm")
 
 
-def pipeline_for(stage: str) -> str:
-    """The textual pass pipeline (anchored on the module) that produces ``stage``."""
-    if stage not in STAGE_PIPELINES:
-        raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
-    return f"builtin.module({STAGE_PIPELINES[stage]})"
+def stage_pipelines(mode: Mode | str | None = None) -> dict[str, str]:
+    """stage -> textual pipeline (anchored on the module) producing it from the previous stage."""
+    mode = get_mode(mode)
+    graph = mode.graph_passes()
+    lower = ["tensorc-lower-to-linalg", "canonicalize", "cse", "func.func(tensorc-guard-shape-checks)"]
+    if mode.uses("fuse"):
+        lower += ["tensorc-fuse", "canonicalize", "cse"]
+    return {
+        # canonicalize/fold -> merge -> stabilize -> specialize, on tensorc ops (nothing in FAST_COMPILE)
+        "graph": _module(graph),
+        # tensorc -> linalg on tensors, run-time shape checks hoisted into a guard, elementwise fusion
+        "optimized": _module(lower),
+        # bufferization (inputs read-only), deallocation, loops on memrefs
+        "lowered": _module(["tensorc-bufferize"]),
+        # vectorizable math, LLVM dialect
+        "llvm": _module(["tensorc-to-llvm"]),
+    }
+
+
+def _module(passes: list[str]) -> str:
+    return f"builtin.module({','.join(passes)})"

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _tensorc
 from .._version import __version__
-from ..passes.pipelines import STAGES, pipeline_for
+from ..passes.pipelines import STAGES, stage_pipelines
 from . import cache
 
 _ENTRY = "main"
@@ -29,8 +29,8 @@ class CompileError(RuntimeError):
     """tensorc produced IR that MLIR rejected: a bug in tensorc, never in the user's program."""
 
 
-def _run_stages(ir_text: str, until: str = "llvm"):
-    """Parse ``ir_text`` and run the pipelines stage by stage. Returns (module, {stage: text})."""
+def _run_stages(ir_text: str, pipelines: dict):
+    """Parse ``ir_text`` and run the pipelines stage by stage. Returns (context, module, {stage: text})."""
     from mlir import ir, passmanager
 
     from ..dialect import new_context
@@ -44,12 +44,10 @@ def _run_stages(ir_text: str, until: str = "llvm"):
             raise CompileError(f"tensorc emitted invalid IR:\n{e}\n--- IR ---\n{ir_text}") from None
         for stage in STAGES[1:]:
             try:
-                passmanager.PassManager.parse(pipeline_for(stage)).run(module.operation)
+                passmanager.PassManager.parse(pipelines[stage]).run(module.operation)
             except ir.MLIRError as e:
                 raise CompileError(f"pipeline for stage {stage!r} failed:\n{e}") from None
-            texts[stage] = str(module)
-            if stage == until:
-                break
+            texts[stage] = module.operation.get_asm(enable_debug_info=stage == "graph")
     return ctx, module, texts
 
 
@@ -66,16 +64,17 @@ class Compiled:
     """One compiled specialization: its kernel and its IR at every stage (computed again on demand
     when the object came from the disk cache)."""
 
-    def __init__(self, kernel, texts: dict, from_cache: bool):
+    def __init__(self, kernel, texts: dict, pipelines: dict, from_cache: bool):
         self.kernel = kernel
         self._texts = texts
+        self._pipelines = pipelines
         self.from_cache = from_cache
 
     def ir(self, stage: str = "optimized") -> str:
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
         if stage not in self._texts:
-            _, _, texts = _run_stages(self._texts["frontend"])
+            _, _, texts = _run_stages(self._texts["frontend"], self._pipelines)
             self._texts.update(texts)
         return self._texts[stage]
 
@@ -84,20 +83,22 @@ def _specs(specs):
     return [(np.dtype(dt).num, int(nd)) for dt, nd in specs]
 
 
-def compile_module(ir_text: str, *, in_specs, out_specs) -> Compiled:
-    """Compile tensorc IR whose entry is ``@main``. ``in_specs``/``out_specs``: [(dtype, ndim)]."""
-    pipeline = "|".join(pipeline_for(s) for s in STAGES[1:])
+def compile_module(ir_text: str, *, in_specs, out_specs, mode=None) -> Compiled:
+    """Compile tensorc IR whose entry is ``@main``. ``in_specs``/``out_specs``: [(dtype, ndim)];
+    ``mode``: None (FAST_RUN), "FAST_RUN", "FAST_COMPILE" or a tensorc.Mode."""
+    pipelines = stage_pipelines(mode)
+    pipeline = "|".join(pipelines[s] for s in STAGES[1:])
     key = cache.key(ir_text, pipeline, __version__, _host_key())
     hit = cache.load(key)
     if hit is not None:
         obj, meta = hit
         kernel = _tensorc.Kernel(obj, _ENTRY, _specs(in_specs), _specs(out_specs), list(meta["checks"]))
-        return Compiled(kernel, {"frontend": ir_text}, from_cache=True)
+        return Compiled(kernel, {"frontend": ir_text}, pipelines, from_cache=True)
     with _lock:  # one MLIR/LLVM compilation at a time keeps memory use flat
-        ctx, module, texts = _run_stages(ir_text)
+        ctx, module, texts = _run_stages(ir_text, pipelines)
         with ctx:
             checks = _checks_of(module)
             obj = _tensorc.compile_object(module)
     cache.store(key, obj, {"checks": checks})
     kernel = _tensorc.Kernel(obj, _ENTRY, _specs(in_specs), _specs(out_specs), checks)
-    return Compiled(kernel, texts, from_cache=False)
+    return Compiled(kernel, texts, pipelines, from_cache=False)

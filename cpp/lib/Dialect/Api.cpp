@@ -16,3 +16,9 @@ void tensorc::api::registerDialect(void *mlirContextPtr) {
 }
 
 void tensorc::api::registerPasses() { tensorc::registerAllPassesAndPipelines(); }
+
+std::map<std::string, std::vector<std::string>> tensorc::api::rewriteNames() {
+  return {{"canonicalize", tensorc::canonicalizeRewriteNames()},
+          {"stabilize", tensorc::stabilizeRewriteNames()},
+          {"specialize", tensorc::specializeRewriteNames()}};
+}

@@ -16,10 +16,12 @@ struct NamedPipeline {
 
 // Order matters; every stage leaves verifiable IR that the next stage (and `f.ir(stage)`) can show.
 const NamedPipeline kPipelines[] = {
-    {"tensorc-optimize", "Graph optimizations on tensorc IR: canonicalize/fold, then CSE",
-     "canonicalize,cse"},
+    {"tensorc-optimize",
+     "Graph optimizations on tensorc IR: canonicalize/fold -> merge -> stabilize -> specialize",
+     "tensorc-canonicalize,tensorc-merge,tensorc-stabilize,tensorc-canonicalize,tensorc-merge,"
+     "tensorc-specialize,tensorc-merge"},
     {"tensorc-to-linalg", "tensorc -> linalg/tensor/arith/math on tensors, then elementwise fusion",
-     "tensorc-lower-to-linalg,canonicalize,cse,func.func(tensorc-guard-shape-checks),func.func(linalg-fuse-elementwise-ops),canonicalize,cse"},
+     "tensorc-lower-to-linalg,canonicalize,cse,func.func(tensorc-guard-shape-checks),tensorc-fuse,canonicalize,cse"},
     {"tensorc-bufferize",
      "One-shot bufferization (inputs read-only), deallocation, linalg -> loops",
      "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},"
@@ -32,6 +34,8 @@ const NamedPipeline kPipelines[] = {
      "reconcile-unrealized-casts"},
     {"tensorc-lower-cpu", "The whole CPU lowering: tensorc -> LLVM dialect",
      "tensorc-to-linalg,tensorc-bufferize,tensorc-to-llvm"},
+    {"tensorc-compile-cpu", "Optimize and lower: tensorc -> LLVM dialect",
+     "tensorc-optimize,tensorc-lower-cpu"},
 };
 } // namespace
 

@@ -1,4 +1,4 @@
-"""Axis arguments as NumPy takes them (negative, tuples, None), normalized for the dialect."""
+"""NumPy-style arguments: axes (negative, tuples, None) normalized for the dialect, and out=."""
 from __future__ import annotations
 
 import operator
@@ -21,8 +21,16 @@ def normalize_axes(axis, ndim: int, name: str) -> tuple:
     if axis is None:
         return tuple(range(ndim))
     if not isinstance(axis, (tuple, list)):
+        if ndim == 0 and axis in (0, -1):  # NumPy accepts an int axis 0 or -1 on 0-d arrays
+            return ()
         axis = (axis,)
     axes = [normalize_axis(a, ndim, name) for a in axis]
     if len(set(axes)) != len(axes):
         raise ValueError(f"{name}: repeated axis in {tuple(axis)}")
     return tuple(sorted(axes))
+
+
+def no_out(out, name):
+    """tensorc values are immutable: NumPy's out= cannot be honoured."""
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported: tensorc values are immutable")
