@@ -53,12 +53,11 @@ def tolerance(dtype, loose=False):
     return (0, 0)
 
 
-def assert_close(actual, expected, loose=False, check_dtype=True):
+def assert_close(actual, expected, loose=False):
     """Same dtype (NumPy's), same shape, values within the dtype's tolerance (NaN equals NaN)."""
     expected = np.asarray(expected)
     assert isinstance(actual, np.ndarray), f"expected an ndarray, got {type(actual).__name__}"
-    if check_dtype:
-        assert actual.dtype == expected.dtype, f"dtype {actual.dtype}, NumPy gives {expected.dtype}"
+    assert actual.dtype == expected.dtype, f"dtype {actual.dtype}, NumPy gives {expected.dtype}"
     assert actual.shape == expected.shape, f"shape {actual.shape}, NumPy gives {expected.shape}"
     rtol, atol = tolerance(expected.dtype, loose)
     if expected.dtype.kind in "fc":
@@ -96,11 +95,11 @@ def cache():
 
 
 # ---- known bugs of the native side, in one table ------------------------------------------------
-# bug id -> (what happens, description with a minimal reproducer). "abort" bugs kill the interpreter
-# (an MLIR assertion), so their tests are skipped; "fail" bugs raise, so their tests are strict xfails
-# and start failing, as a reminder to delete the entry, once the bug is fixed.
-# TENSORC_RUN_KNOWN_FAILURES=1 runs them all as ordinary tests (with pytest-xdist, `-n 2`, an abort
-# then costs only its worker).
+# Empty while every test passes. bug id -> (what happens, description with a minimal reproducer):
+# "abort" bugs kill the interpreter (an MLIR assertion), so their tests are skipped; "fail" bugs
+# raise, so their tests are strict xfails, which fail once the bug is fixed, as a reminder to delete
+# the entry. TENSORC_RUN_KNOWN_FAILURES=1 runs them all as ordinary tests (with pytest-xdist, `-n 2`,
+# an abort then costs only its worker).
 NATIVE_BUGS: dict[str, tuple[str, str]] = {}
 
 # test node id (below tests/) -> bug id
