@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PEERS = ("numpy", "tensorc", "jax", "pytensor")
+PEERS = ("numpy", "tensorc", "jax", "pytensor", "torch", "torch.compile")
 
 
 def _time_calls(fn, args, budget=1.0, min_rounds=5):
@@ -43,6 +43,18 @@ def _time_calls(fn, args, budget=1.0, min_rounds=5):
     return samples
 
 
+def set_threads(n, peer):
+    """Thread counts that environment variables do not reach (PyTorch)."""
+    if not peer.startswith("torch"):
+        return
+    try:
+        import torch
+
+        torch.set_num_threads(n)
+    except ImportError:
+        pass
+
+
 def child(workload, peer):
     sys.path.insert(0, HERE)
     from workloads import WORKLOADS
@@ -55,9 +67,10 @@ def child(workload, peer):
     if hasattr(out, "block_until_ready"):
         out.block_until_ready()
     first = time.perf_counter() - t0
-    ref = w["ref"](*[a.astype(np.float64) for a in args])
+    ref = w["ref"](*[a.astype(np.float64) if a.dtype.kind == "f" else a for a in args])
     got = np.asarray(out, dtype=np.float64)
-    ok = bool(got.shape == ref.shape and np.allclose(got, ref, rtol=w.get("rtol", 1e-4), atol=1e-4))
+    ok = bool(got.shape == np.shape(ref) and np.all(np.isfinite(got))
+              and np.allclose(got, ref, rtol=w.get("rtol", 1e-4), atol=1e-4))
     if peer == "jax":
         call = lambda *a: fn(*a).block_until_ready()  # noqa: E731
     else:
@@ -70,8 +83,8 @@ def run_pair(workload, peer, cpus):
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="1073741824", MALLOC_TRIM_THRESHOLD_="1073741824",
                OMP_NUM_THREADS=str(len(cpus)), OPENBLAS_NUM_THREADS=str(len(cpus)), MKL_NUM_THREADS=str(len(cpus)),
                XLA_FLAGS=os.environ.get("XLA_FLAGS", "") + (" --xla_cpu_multi_thread_eigen=false" if len(cpus) == 1 else ""))
-    code = ("import os, sys; os.sched_setaffinity(0, %r); sys.path.insert(0, %r); import run; run.child(%r, %r)"
-            % (set(cpus), HERE, workload, peer))
+    code = ("import os, sys; os.sched_setaffinity(0, %r); sys.path.insert(0, %r); import run; "
+            "run.set_threads(%d, %r); run.child(%r, %r)" % (set(cpus), HERE, len(cpus), peer, workload, peer))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=900)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["?"])[-1]
@@ -80,7 +93,8 @@ def run_pair(workload, peer, cpus):
 
 
 def available(peer):
-    mod = {"numpy": "numpy", "tensorc": "tensorc", "jax": "jax", "pytensor": "pytensor"}[peer]
+    mod = {"numpy": "numpy", "tensorc": "tensorc", "jax": "jax", "pytensor": "pytensor", "torch": "torch",
+           "torch.compile": "torch"}[peer]
     try:
         __import__(mod)
         return True
@@ -101,7 +115,7 @@ def main():
     cpus = sorted(os.sched_getaffinity(0))[: a.threads]
     peers = [p for p in (a.peer or PEERS) if available(p)]
     results = {}
-    print(f"{'workload':<14}" + "".join(f"{p:>22}" for p in peers))
+    print(f"{'workload':<14}" + "".join(f"{p:>20}" for p in peers))
     for wname in a.workload or list(WORKLOADS):
         w = WORKLOADS[wname]
         row = {p: run_pair(wname, p, cpus) for p in peers if p in w}
@@ -112,17 +126,17 @@ def main():
         for p in peers:
             r = row.get(p)
             if r is None:
-                cells.append(f"{'-':>22}")
+                cells.append(f"{'-':>20}")
             elif "error" in r:
-                cells.append(f"{'error':>22}")
+                cells.append(f"{'error':>20}")
             else:
                 t = r["p10" if us else "median"] * (1e6 if us else 1e3)
                 ratio = f" x{r['p10' if us else 'median'] / base:.2f}" if base else ""
                 mark = "" if r["ok"] else " WRONG"
-                cells.append(f"{t:>10.3f}{'us' if us else 'ms'}{ratio:>7}{mark}".rjust(22))
+                cells.append(f"{t:>9.3f}{'us' if us else 'ms'}{ratio:>7}{'!' if mark else ''}".rjust(20))
         print(f"{wname:<14}" + "".join(cells), flush=True)
     print("\ntimes: median per call (W6: p10, microseconds); xN = peer time / tensorc time "
-          f"(above 1: tensorc faster); {len(cpus)} thread(s); WRONG = differs from the float64 reference")
+          f"(above 1: tensorc faster); {len(cpus)} thread(s); ! = not finite or differs from the float64 reference")
     for wname, row in results.items():
         for p, r in row.items():
             if "error" in r:
