@@ -18,7 +18,7 @@ def stage_pipelines(mode: Mode | str | None = None) -> dict[str, str]:
     graph = mode.graph_passes()
     lower = ["tensorc-lower-to-linalg", "canonicalize", "cse", "func.func(tensorc-guard-shape-checks)"]
     if mode.uses("fuse"):
-        lower += ["tensorc-fuse", "canonicalize", "cse"]
+        lower += ["tensorc-fuse", "tensorc-fuse-rows", "canonicalize", "cse"]
     return {
         # canonicalize/fold -> merge -> stabilize -> specialize, on tensorc ops (nothing in FAST_COMPILE)
         "graph": _module(graph),

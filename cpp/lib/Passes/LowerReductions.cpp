@@ -112,15 +112,31 @@ Value lowerSoftmaxLike(Lowering &L, Operation *op, Value x, int64_t axis, bool l
   SmallVector<int64_t> axes{axis};
   Value m = shiftedMax(L, loc, x, axes);
   Value s = sumExpShifted(L, loc, x, m, axes);
+  // Per-row constants first (a division or a log per row, not per element):
+  //   softmax:     exp(x - m) * (1 / s)        log_softmax:  x - (m + log(s))
+  auto rt = rankedOf(s);
+  int64_t rrank = rt.getRank();
+  SmallVector<AffineMap> rowMaps(logVersion ? 3 : 2, b.getMultiDimIdentityMap(rrank));
+  SmallVector<Value> rowIns = logVersion ? SmallVector<Value>{m, s} : SmallVector<Value>{s};
+  Value perRow = L.generic(loc, rowIns, L.empty(loc, rt, L.dims(loc, s)), rowMaps, std::string(rrank, 'p'),
+                           [logVersion](OpBuilder &nb, Location l, ValueRange a) {
+                             if (logVersion)
+                               return SmallVector<Value>{nb.create<arith::AddFOp>(l, a[0], nb.create<math::LogOp>(l, a[1]))};
+                             Value one = nb.create<arith::ConstantOp>(l, nb.getFloatAttr(a[0].getType(), 1.0));
+                             return SmallVector<Value>{nb.create<arith::DivFOp>(l, one, a[0])};
+                           })[0];
   AffineMap red = L.dropDimsMap(rank, axes);
   Value init = L.empty(loc, xt, L.dims(loc, x));
-  return L.generic(loc, ValueRange{x, m, s}, init, {b.getMultiDimIdentityMap(rank), red, red, b.getMultiDimIdentityMap(rank)},
-                   std::string(rank, 'p'), [logVersion](OpBuilder &nb, Location l, ValueRange a) {
-                     Value shifted = nb.create<arith::SubFOp>(l, a[0], a[1]);
-                     if (logVersion)
-                       return SmallVector<Value>{nb.create<arith::SubFOp>(l, shifted, nb.create<math::LogOp>(l, a[2]))};
-                     return SmallVector<Value>{
-                         nb.create<arith::DivFOp>(l, nb.create<math::ExpOp>(l, shifted), a[2])};
+  if (logVersion)
+    return L.generic(loc, ValueRange{x, perRow}, init, {b.getMultiDimIdentityMap(rank), red, b.getMultiDimIdentityMap(rank)},
+                     std::string(rank, 'p'), [](OpBuilder &nb, Location l, ValueRange a) {
+                       return SmallVector<Value>{nb.create<arith::SubFOp>(l, a[0], a[1])};
+                     })[0];
+  return L.generic(loc, ValueRange{x, m, perRow}, init,
+                   {b.getMultiDimIdentityMap(rank), red, red, b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
+                   [](OpBuilder &nb, Location l, ValueRange a) {
+                     Value e = nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]));
+                     return SmallVector<Value>{nb.create<arith::MulFOp>(l, e, a[2])};
                    })[0];
 }
 

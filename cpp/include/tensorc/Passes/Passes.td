@@ -107,6 +107,29 @@ def Fuse : Pass<"tensorc-fuse"> {
   }];
 }
 
+def FuseRows : Pass<"tensorc-fuse-rows"> {
+  let summary = "Tile row-parallel loops and fuse their reductions in, so each row block stays in cache";
+  let description = [{
+    After `tensorc-fuse`, softmax, layernorm and cross-entropy are still separate loop nests over the
+    whole tensor (max, sum of exponentials, normalization): three passes through memory. This pass tiles
+    the outermost parallel loop of each such consumer into blocks of rows and fuses every producer into
+    the block loop, so a block's reductions and its output are computed while it is in cache.
+
+    ```mlir
+    %m = linalg.generic {parallel, reduction} ins(%x)          scf.for %i = 0 to %n step 8 {
+    %s = linalg.generic {parallel, reduction} ins(%x, %m)  ->    %xi = tensor.extract_slice %x[%i, 0] [8, %c]
+    %y = linalg.generic {parallel, parallel} ins(%x, %m, %s)     %mi = linalg.generic ... ins(%xi)
+                                                                 %si = linalg.generic ... ins(%xi, %mi)
+                                                                 %yi = linalg.generic ... ins(%xi, %mi, %si)
+                                                                 tensor.insert_slice %yi ... }
+    ```
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"8", "Rows per block">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def LowerToLinalg : Pass<"tensorc-lower-to-linalg", "::mlir::ModuleOp"> {
   let summary = "Lower tensorc ops to linalg, tensor, arith and math on tensors";
   let description = [{
