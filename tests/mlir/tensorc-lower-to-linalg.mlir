@@ -70,13 +70,14 @@ func.func @matmul(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
 
 // -----
 
-// softmax: max, then sum of exp(x - max), then the normalized exp.
+// softmax: max, then sum of exp(x - max), one reciprocal per row, then exp(x - max) * reciprocal.
 // CHECK-LABEL: func.func @softmax
 // CHECK: arith.maximumf
 // CHECK: math.exp
 // CHECK: arith.addf
-// CHECK: math.exp
 // CHECK: arith.divf
+// CHECK: math.exp
+// CHECK: arith.mulf
 func.func @softmax(%a: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %0 = tensorc.softmax %a axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
