@@ -1,10 +1,11 @@
 // RUN: tensorc-opt %s -split-input-file -tensorc-stabilize | FileCheck %s
 // RUN: tensorc-opt %s -split-input-file -tensorc-stabilize='disable-patterns=log-softmax' | FileCheck %s --check-prefix=DISABLED
 // RUN: tensorc-opt %s -split-input-file -tensorc-stabilize -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s --check-prefix=LOC
+// RUN: tensorc-opt %s -split-input-file -tensorc-stabilize='enable-patterns=log-one-minus-sigmoid' | FileCheck %s --check-prefix=ONLY
 
 // One split per rewrite: cases that must fire, then cases that must not.
 
-// ---- log-softmax: log(softmax(x)) -> log_softmax(x), also through data movement -----------------
+// === log-softmax: log(softmax(x)) -> log_softmax(x), also through data movement
 
 // CHECK-LABEL: func.func @log_softmax
 // CHECK-NEXT: %[[R:.*]] = tensorc.log_softmax %arg0 axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
@@ -88,11 +89,14 @@ func.func @log_softmax_not_movement(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
 
 // -----
 
-// ---- sub-logsumexp: x - logsumexp(x, axes=[a], keepdims) -> log_softmax(x, a) ---------------------
+// === sub-logsumexp: x - logsumexp(x, axes=[a], keepdims) -> log_softmax(x, a)
 
 // CHECK-LABEL: func.func @sub_logsumexp
 // CHECK-NEXT: %[[R:.*]] = tensorc.log_softmax %arg0 axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
 // CHECK-NEXT: return %[[R]]
+// Disabling log-softmax leaves the other rewrites on.
+// DISABLED-LABEL: func.func @sub_logsumexp
+// DISABLED-NEXT: tensorc.log_softmax
 // LOC-LABEL: func.func @sub_logsumexp
 // LOC-NEXT: tensorc.log_softmax {{.*}} loc("model.py":5:0)
 func.func @sub_logsumexp(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
@@ -137,7 +141,7 @@ func.func @sub_logsumexp_no_match(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> (
 
 // -----
 
-// ---- logsumexp: log(reduce_sum(exp(x))) -> logsumexp(x) ----------------------------------------
+// === logsumexp: log(reduce_sum(exp(x))) -> logsumexp(x)
 
 // CHECK-LABEL: func.func @logsumexp
 // CHECK-NEXT: %[[A:.*]] = tensorc.logsumexp %arg0 axes = [1] : tensor<?x?xf32> -> tensor<?xf32>
@@ -169,7 +173,7 @@ func.func @logsumexp_no_match(%x: tensor<?x?xf32>) -> (tensor<?xf32>, tensor<?xf
 
 // -----
 
-// ---- exp-log-softmax: exp(log_softmax(x)) -> softmax(x) -----------------------------------------
+// === exp-log-softmax: exp(log_softmax(x)) -> softmax(x)
 
 // CHECK-LABEL: func.func @exp_log_softmax
 // CHECK-NEXT: %[[R:.*]] = tensorc.softmax %arg0 axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
@@ -191,7 +195,7 @@ func.func @exp_softmax_untouched(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
 
 // -----
 
-// ---- log1p: log(1 + x) -> log1p(x) --------------------------------------------------------------
+// === log1p: log(1 + x) -> log1p(x)
 
 // CHECK-LABEL: func.func @log1p
 // CHECK-NEXT: %[[A:.*]] = tensorc.log1p %arg0 : tensor<?xf32> -> tensor<?xf32>
@@ -223,7 +227,7 @@ func.func @log1p_no_match(%x: tensor<?xf32>, %s: tensor<1xf32>) -> (tensor<?xf32
 
 // -----
 
-// ---- expm1: exp(x) - 1 -> expm1(x) --------------------------------------------------------------
+// === expm1: exp(x) - 1 -> expm1(x)
 
 // CHECK-LABEL: func.func @expm1
 // CHECK-NEXT: %[[A:.*]] = tensorc.expm1 %arg0 : tensor<?x?xf64> -> tensor<?x?xf64>
@@ -257,7 +261,7 @@ func.func @expm1_no_match(%x: tensor<?xf32>, %s: tensor<1xf32>) -> (tensor<?xf32
 
 // -----
 
-// ---- log-sigmoid: log(sigmoid(x)) -> -softplus(-x) ----------------------------------------------
+// === log-sigmoid: log(sigmoid(x)) -> -softplus(-x)
 
 // CHECK-LABEL: func.func @log_sigmoid
 // CHECK-NEXT: %[[N:.*]] = tensorc.neg %arg0 : tensor<?xf32> -> tensor<?xf32>
@@ -297,13 +301,18 @@ func.func @log_tanh_untouched(%x: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
-// ---- log-one-minus-sigmoid: log(1 - sigmoid(x)) -> -softplus(x) ----------------------------------
+// === log-one-minus-sigmoid: log(1 - sigmoid(x)) -> -softplus(x)
 // (one-minus-sigmoid then log-sigmoid reach the same result; either way no sigmoid or double negation is left)
 
 // CHECK-LABEL: func.func @log_one_minus_sigmoid
 // CHECK-NEXT: %[[S:.*]] = tensorc.softplus %arg0 : tensor<?x?xf64> -> tensor<?x?xf64>
 // CHECK-NEXT: %[[R:.*]] = tensorc.neg %[[S]] : tensor<?x?xf64> -> tensor<?x?xf64>
 // CHECK-NEXT: return %[[R]]
+// The rewrite on its own (enable-patterns), without one-minus-sigmoid and log-sigmoid:
+// ONLY-LABEL: func.func @log_one_minus_sigmoid
+// ONLY-NEXT: %[[S:.*]] = tensorc.softplus %arg0 : tensor<?x?xf64> -> tensor<?x?xf64>
+// ONLY-NEXT: %[[R:.*]] = tensorc.neg %[[S]] : tensor<?x?xf64> -> tensor<?x?xf64>
+// ONLY-NEXT: return %[[R]]
 func.func @log_one_minus_sigmoid(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
   %c1 = tensorc.constant dense<1.0> : tensor<1x1xf64>
   %0 = tensorc.sigmoid %x : tensor<?x?xf64> -> tensor<?x?xf64>
@@ -325,8 +334,14 @@ func.func @log_two_minus_sigmoid(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
 
 // -----
 
-// ---- one-minus-sigmoid: 1 - sigmoid(x) -> sigmoid(-x) -------------------------------------------
+// === one-minus-sigmoid: 1 - sigmoid(x) -> sigmoid(-x)
 
+// Only the enabled rewrite runs: 1 - sigmoid(x) stays.
+// ONLY-LABEL: func.func @one_minus_sigmoid(
+// ONLY-NOT: tensorc.neg
+// ONLY: tensorc.sub
+// ONLY-NOT: tensorc.neg
+// ONLY-LABEL: func.func @one_minus_sigmoid_no_match
 // CHECK-LABEL: func.func @one_minus_sigmoid
 // CHECK-NEXT: %[[N:.*]] = tensorc.neg %arg0 : tensor<?xf32> -> tensor<?xf32>
 // CHECK-NEXT: %[[R:.*]] = tensorc.sigmoid %[[N]] : tensor<?xf32> -> tensor<?xf32>
@@ -356,7 +371,7 @@ func.func @one_minus_sigmoid_no_match(%x: tensor<?xf32>, %s: tensor<1xf32>) -> (
 
 // -----
 
-// ---- exp-ratio-sigmoid: exp(x) / (1 + exp(x)) -> sigmoid(x) -------------------------------------
+// === exp-ratio-sigmoid: exp(x) / (1 + exp(x)) -> sigmoid(x)
 
 // CHECK-LABEL: func.func @exp_ratio_sigmoid
 // CHECK-NEXT: %[[A:.*]] = tensorc.sigmoid %arg0 : tensor<?xf32> -> tensor<?xf32>
@@ -392,7 +407,7 @@ func.func @exp_ratio_no_match(%x: tensor<?xf32>, %y: tensor<?xf32>) -> (tensor<?
 
 // -----
 
-// ---- softplus: log1p(exp(x)) -> softplus(x) -----------------------------------------------------
+// === softplus: log1p(exp(x)) -> softplus(x)
 
 // CHECK-LABEL: func.func @softplus
 // CHECK-NEXT: %[[A:.*]] = tensorc.softplus %arg0 : tensor<?xf64> -> tensor<?xf64>
@@ -418,7 +433,7 @@ func.func @softplus_no_match(%x: tensor<?xf64>) -> tensor<?xf64> {
 
 // -----
 
-// ---- log1mexp: log(1 - exp(x)), log(-expm1(x)), log1p(-exp(x)) -> log1mexp(x) -------------------
+// === log1mexp: log(1 - exp(x)), log(-expm1(x)), log1p(-exp(x)) -> log1mexp(x)
 
 // CHECK-LABEL: func.func @log1mexp
 // CHECK-NEXT: %[[A:.*]] = tensorc.log1mexp %arg0 : tensor<?xf32> -> tensor<?xf32>
@@ -470,7 +485,7 @@ func.func @log1mexp_no_match(%x: tensor<?xf32>, %s: tensor<1xf32>) -> (tensor<?x
 
 // -----
 
-// ---- softmax-cross-entropy: -log_softmax(x, axis=1)[arange(n), y] -> softmax_cross_entropy(x, y) -
+// === softmax-cross-entropy: -log_softmax(x, axis=1)[arange(n), y] -> softmax_cross_entropy(x, y)
 
 // CHECK-LABEL: func.func @cross_entropy
 // CHECK: %[[R:.*]] = tensorc.softmax_cross_entropy %arg0, %arg1 : tensor<?x?xf32>, tensor<?xi64> -> tensor<?xf32>
@@ -529,6 +544,19 @@ func.func @cross_entropy_rows_sum(%x: tensor<?x?xf64>, %y: tensor<?xi32>) -> ten
   %2 = tensorc.reduce_sum %1 axes = [0] {keepdims = true} : tensor<?xf64> -> tensor<1xf64>
   %3 = tensorc.neg %2 : tensor<1xf64> -> tensor<1xf64>
   return %3 : tensor<1xf64>
+}
+
+// n = p.shape[0] for p = log(softmax(x)): the rows of something computed from x row by row.
+// CHECK-LABEL: func.func @cross_entropy_rows_of_log_softmax
+// CHECK: tensorc.softmax_cross_entropy %arg0, %arg1 : tensor<?x?xf32>, tensor<?xi64> -> tensor<?xf32>
+func.func @cross_entropy_rows_of_log_softmax(%x: tensor<?x?xf32>, %y: tensor<?xi64>) -> tensor<?xf32> {
+  %0 = tensorc.softmax %x axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+  %1 = tensorc.log %0 : tensor<?x?xf32> -> tensor<?x?xf32>
+  %n = tensorc.dim %1[0] : tensor<?x?xf32>
+  %i = tensorc.arange %n : tensor<?xi64>
+  %2 = tensorc.gather %1[%i, %y] axis = 0 : (tensor<?x?xf32>, tensor<?xi64>, tensor<?xi64>) -> tensor<?xf32>
+  %3 = tensorc.neg %2 : tensor<?xf32> -> tensor<?xf32>
+  return %3 : tensor<?xf32>
 }
 
 // Static shapes: arange's length is a constant equal to the number of labels.

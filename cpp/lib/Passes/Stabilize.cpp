@@ -163,7 +163,17 @@ bool matchGatheredLogSoftmax(Value g, Value &x, Value &labels) {
       return false;
     Value of = n->dim.getX();
     auto labelsCast = labels.getDefiningOp<CastOp>(); // int32 labels are cast to the index type
-    return of == labels || (labelsCast && of == labelsCast.getX()) || of == x || of == ls.getResult();
+    if (of == labels || (labelsCast && of == labelsCast.getX()))
+      return true;
+    // The rows of x, or of something computed from x elementwise or row by row (p.shape[0] for
+    // p = log(softmax(x))): all have x's number of rows.
+    while (of != x) {
+      Operation *d = of.getDefiningOp();
+      if (!d || !isa<SoftmaxOp, LogSoftmaxOp, LogOp, ExpOp, NegOp>(d))
+        return false;
+      of = d->getOperand(0);
+    }
+    return true;
   }
   return n->constant == lt.getDimSize(0) || n->constant == xt.getDimSize(0);
 }
