@@ -11,6 +11,7 @@
     def g(a, b):
         return np.tanh(a @ b).sum(axis=0)
 
+tc.function(..., mode="FAST_COMPILE") and tc.Mode choose the graph optimizations, as in Theano.
 Symbolic inputs default to floatX = float32, as in Theano; so do tc.zeros/ones/full/arange when no
 dtype is given and the values are floats. Everything else follows NumPy 2: broadcasting, NEP 50
 promotion (Python scalars are weak), axis arguments, and the result dtypes of reductions.
@@ -41,3 +42,14 @@ float64 = _np.dtype("float64")
 int32 = _np.dtype("int32")
 int64 = _np.dtype("int64")
 bool_ = _np.dtype("bool")
+
+_NATIVE_NAMES = ("Mode", "FAST_RUN", "FAST_COMPILE", "rewrite_names")
+
+
+def __getattr__(name):
+    # Compilation modes live beside the C++ passes and need the native module: imported on first use,
+    # so that building graphs works without it.
+    if name in _NATIVE_NAMES:
+        from . import passes
+        return getattr(passes, name)
+    raise AttributeError(f"module 'tensorc' has no attribute {name!r}")

@@ -11,7 +11,8 @@ BASIC_KEYS = [
     0, -1, 2, (1, 2), (-1, -2), slice(1, 3), slice(None, None, -1), slice(None, None, 2),
     slice(-2, None), slice(3, 0, -1), slice(10, -10, -3), (slice(None), 1), (Ellipsis, 0), (None, 1),
     (slice(None), None, slice(1, None)), (Ellipsis, None), (1, Ellipsis, None), (slice(0, 0),),
-    (slice(5, 100),), (slice(-100, 2), slice(None, None, -2)),
+    (slice(5, 100),), (slice(-100, 2), slice(None, None, -2)), slice(10, None, -1), slice(None, -10, -1),
+    slice(2, -10, -1), slice(-2, 10, 2),
 ]
 
 
@@ -23,6 +24,15 @@ def test_basic_indexing(dtype):
         data = rand(shape, dtype)
         for got, key in zip(f(data), BASIC_KEYS):
             assert_close(got, data[key])
+
+
+def test_empty_slices():
+    x = tc.matrix("x", "float64")
+    keys = [(slice(1, 1, -1),), (slice(-4, -4, -1),), (slice(0, 5, -1),), ([-1], slice(None, 0, 2))]
+    f = tc.function([x], [x[k] for k in keys])
+    data = rand((6, 4))
+    for got, key in zip(f(data), keys):
+        assert_close(got, data[key])
 
 
 def test_static_index_on_constant_and_dynamic_index_out_of_range():

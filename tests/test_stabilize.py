@@ -17,22 +17,7 @@ pytestmark = requires_native
 RTOL = {np.float32: 1e-5, np.float64: 1e-6}
 LN2 = np.log(2.0)
 
-# Not a stabilize bug: the rewrites fire (the graph has log1p / expm1 / softplus / log1mexp), but in float64
-# the tensorc-to-llvm pipeline runs convert-math-to-llvm before convert-math-to-libm, and
-# convert-math-to-llvm expands math.log1p into log(1 + x) and math.expm1 into exp(x) - 1, so
-# tensorc.log1p(1e-17) is 0.0 and tensorc.expm1(1e-17) is 0.0 in float64 (float32 goes through
-# tensorc-math-approx and is accurate). Running convert-math-to-libm first fixes it. Strict: once the
-# pipeline is fixed these start passing and the marker must go.
-F64_LOG1P_EXPM1_LOWERED_NAIVELY = pytest.mark.xfail(
-    strict=True, reason="float64 math.log1p/expm1 are lowered as log(1 + x) / exp(x) - 1 (pipeline order)")
-FLOATS_F64_LOG1P = [np.float32, pytest.param(np.float64, marks=F64_LOG1P_EXPM1_LOWERED_NAIVELY)]
-
-# Not a stabilize bug either: since commit fa67208 (tensorc-fuse-rows) log_softmax is lowered as
-# x - (max + log(sum)) instead of (x - max) - log(sum), which cancels when the row shares a large offset:
-# tc.log_softmax([[1e6, 1e6 + 1, 1e6 + 2]]) in float32 gives [-2.4375, -1.4375, -0.4375] instead of
-# [-2.4076, -1.4076, -0.4076], no better than the naive x - logsumexp(x). Strict, as above.
-LOG_SOFTMAX_CANCELS = pytest.mark.xfail(
-    strict=True, reason="log_softmax lowered as x - (max + log(sum)) cancels for large offsets (fa67208)")
+FLOATS_F64_LOG1P = [np.float32, np.float64]
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -219,7 +204,6 @@ def test_cross_entropy_rows_and_sum(labels_dtype):
 
 # ---- x - logsumexp(x) -----------------------------------------------------------------------------
 
-@LOG_SOFTMAX_CANCELS
 @pytest.mark.parametrize("keepdims", [True, False])
 def test_sub_logsumexp(keepdims):
     """x - logsumexp(x) cancels when |x| is large (x and lse agree in their leading digits); log_softmax

@@ -41,9 +41,10 @@ class _Entry:
 class CompiledFunction:
     """The callable @tc.compile returns (see the module docstring)."""
 
-    def __init__(self, fn, static_argnames=()):
+    def __init__(self, fn, static_argnames=(), mode=None):
         functools.update_wrapper(self, fn)
         self._fn = fn
+        self._mode = mode
         self._signature = inspect.signature(fn)
         self._params = list(self._signature.parameters.values())
         self._static = frozenset((static_argnames,) if isinstance(static_argnames, str) else static_argnames)
@@ -155,7 +156,7 @@ class CompiledFunction:
         if isinstance(result, dict):
             raise TypeError(f"{self.__name__}: return a value, a tuple or a list of values (not a dict)")
         many = isinstance(result, (tuple, list))
-        compiled = function(inputs, list(result) if many else result, name=self.__name__)
+        compiled = function(inputs, list(result) if many else result, name=self.__name__, mode=self._mode)
         return _Entry(compiled, isinstance(result, tuple))
 
     def __repr__(self):
@@ -206,8 +207,9 @@ def _symbolic_input(key, name) -> Variable:
     return Variable(AVal(dt, (None,) * ndim), None, name)
 
 
-def compile(fn=None, *, static_argnames=()):  # noqa: A001  (tc.compile, like jax.jit)
-    """Decorator: compile a Python function of NumPy arrays; `@tc.compile` or `tc.compile(fn)`."""
+def compile(fn=None, *, static_argnames=(), mode=None):  # noqa: A001  (tc.compile, like jax.jit)
+    """Decorator: compile a Python function of NumPy arrays; `@tc.compile`, `tc.compile(fn)` or
+    `@tc.compile(static_argnames=..., mode=...)` (mode as for tc.function)."""
     if fn is None:
-        return lambda f: CompiledFunction(f, static_argnames)
-    return CompiledFunction(fn, static_argnames)
+        return lambda f: CompiledFunction(f, static_argnames, mode)
+    return CompiledFunction(fn, static_argnames, mode)

@@ -16,10 +16,11 @@ from .variables import Variable, as_variable
 class Program:
     """A graph with fixed inputs and outputs, and its compiled specializations (one per mask)."""
 
-    def __init__(self, inputs, outputs, name="function"):
+    def __init__(self, inputs, outputs, name="function", mode=None):
         self.inputs = list(inputs)
         self.outputs = list(outputs)
         self.name = name
+        self.mode = mode  # None, "FAST_RUN", "FAST_COMPILE" or a tensorc.Mode (passes/modes.py)
         self.compiled = {}  # mask -> what compile_module returned
         self.latest = None
 
@@ -38,7 +39,7 @@ class Program:
         if mask not in self.compiled:
             from ..runtime import compiler  # the native toolchain loads only when something compiles
             self.compiled[mask] = compiler.compile_module(
-                self.mlir(mask), in_specs=self.in_specs, out_specs=self.out_specs)
+                self.mlir(mask), in_specs=self.in_specs, out_specs=self.out_specs, mode=self.mode)
         self.latest = mask
         return self.compiled[mask]
 
@@ -110,15 +111,20 @@ def _native_function_class():
     return _function_class
 
 
-def function(inputs, outputs, name: str = "function"):
+def function(inputs, outputs, name: str = "function", mode=None):
     """Compile `outputs` (one value, or a list of values) as a function of `inputs`.
 
     Calling the result with NumPy arrays returns one array, or a list when `outputs` is a list.
     Inputs that the outputs do not use are still accepted (and ignored). `name` is what argument
-    errors call the function (the compiled symbol is always @main).
+    errors call the function (the compiled symbol is always @main). `mode` picks the graph
+    optimizations: None or "FAST_RUN" (all), "FAST_COMPILE", or a tc.Mode.
     """
     single = not isinstance(outputs, (list, tuple))
     outs = [as_variable(o) for o in ([outputs] if single else outputs)]
     inputs = list(inputs)
     _check_inputs(inputs, outs)
-    return _native_function_class()(Program(inputs, outs, name), single)
+    cls = _native_function_class()
+    if mode is not None:
+        from ..passes.modes import get_mode
+        mode = get_mode(mode)  # a bad mode is a ValueError here, not at the first call
+    return cls(Program(inputs, outs, name, mode), single)

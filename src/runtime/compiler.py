@@ -19,9 +19,15 @@ _host = None
 
 
 def _host_key() -> str:
+    """What besides the IR and pipeline decides the code: the CPU, LLVM, and the native passes themselves
+    (a rebuilt extension with the same version number must not be served objects of the old one)."""
     global _host
     if _host is None:
-        _host = f"{_tensorc.host_cpu()}|llvm {_tensorc.llvm_version()}"
+        import hashlib
+
+        with open(_tensorc.__file__, "rb") as f:
+            build = hashlib.sha256(f.read()).hexdigest()[:16]
+        _host = f"{_tensorc.host_cpu()}|llvm {_tensorc.llvm_version()}|native {build}"
     return _host
 
 

@@ -1,5 +1,9 @@
 // tensorc-math-approx: f32 transcendental functions become polynomial arithmetic; f64 stays libm.
-// RUN: tensorc-opt %s -pass-pipeline='builtin.module(func.func(tensorc-math-approx))' | FileCheck %s
+// RUN: tensorc-opt %s -tensorc-math-approx | FileCheck %s
+
+// f64 log1p / expm1 become libm calls (the LLVM lowering would expand them naively).
+// CHECK-DAG: func.func private @log1p(f64) -> f64
+// CHECK-DAG: func.func private @expm1(f64) -> f64
 
 // CHECK-LABEL: func.func @f32_exp_tanh
 // CHECK-NOT: math.exp
@@ -26,4 +30,13 @@ func.func @f64_untouched(%x: f64) -> f64 {
 func.func @sqrt_untouched(%x: f32) -> f32 {
   %0 = math.sqrt %x : f32
   return %0 : f32
+}
+
+// CHECK-LABEL: func.func @f64_log1p_expm1
+// CHECK: call @log1p
+// CHECK: call @expm1
+func.func @f64_log1p_expm1(%x: f64) -> f64 {
+  %0 = math.log1p %x : f64
+  %1 = math.expm1 %0 : f64
+  return %1 : f64
 }

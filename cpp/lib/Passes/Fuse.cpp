@@ -22,8 +22,8 @@ struct FusePass : tensorc::impl::FuseBase<FusePass> {
     // permutation); a producer with several consumers is recomputed in each of them, which trades a
     // little arithmetic for not storing and re-reading a tensor of the input's size.
     linalg::populateElementwiseOpsFusionPatterns(p, [](OpOperand *) { return true; });
-    linalg::GenericOp::getCanonicalizationPatterns(p, ctx);
-    tensor::EmptyOp::getCanonicalizationPatterns(p, ctx);
+    // Only fusion here: canonicalization runs after this pass in the pipeline (mixing the two let the
+    // driver ping-pong on static-size casts of empty tensors).
     if (failed(applyPatternsGreedily(getOperation(), std::move(p))))
       signalPassFailure();
   }

@@ -113,29 +113,27 @@ Value lowerSoftmaxLike(Lowering &L, Operation *op, Value x, int64_t axis, bool l
   Value m = shiftedMax(L, loc, x, axes);
   Value s = sumExpShifted(L, loc, x, m, axes);
   // Per-row constants first (a division or a log per row, not per element):
-  //   softmax:     exp(x - m) * (1 / s)        log_softmax:  x - (m + log(s))
+  //   softmax:  exp(x - m) * (1 / s)       log_softmax:  (x - m) - log(s)
+  // (x - m) is formed first in both: with a large common offset, x - (m + log s) would round m + log s.
   auto rt = rankedOf(s);
   int64_t rrank = rt.getRank();
-  SmallVector<AffineMap> rowMaps(logVersion ? 3 : 2, b.getMultiDimIdentityMap(rrank));
-  SmallVector<Value> rowIns = logVersion ? SmallVector<Value>{m, s} : SmallVector<Value>{s};
-  Value perRow = L.generic(loc, rowIns, L.empty(loc, rt, L.dims(loc, s)), rowMaps, std::string(rrank, 'p'),
+  SmallVector<AffineMap> rowMaps(2, b.getMultiDimIdentityMap(rrank));
+  Value perRow = L.generic(loc, s, L.empty(loc, rt, L.dims(loc, s)), rowMaps, std::string(rrank, 'p'),
                            [logVersion](OpBuilder &nb, Location l, ValueRange a) {
                              if (logVersion)
-                               return SmallVector<Value>{nb.create<arith::AddFOp>(l, a[0], nb.create<math::LogOp>(l, a[1]))};
+                               return SmallVector<Value>{nb.create<math::LogOp>(l, a[0])};
                              Value one = nb.create<arith::ConstantOp>(l, nb.getFloatAttr(a[0].getType(), 1.0));
                              return SmallVector<Value>{nb.create<arith::DivFOp>(l, one, a[0])};
                            })[0];
   AffineMap red = L.dropDimsMap(rank, axes);
   Value init = L.empty(loc, xt, L.dims(loc, x));
-  if (logVersion)
-    return L.generic(loc, ValueRange{x, perRow}, init, {b.getMultiDimIdentityMap(rank), red, b.getMultiDimIdentityMap(rank)},
-                     std::string(rank, 'p'), [](OpBuilder &nb, Location l, ValueRange a) {
-                       return SmallVector<Value>{nb.create<arith::SubFOp>(l, a[0], a[1])};
-                     })[0];
   return L.generic(loc, ValueRange{x, m, perRow}, init,
                    {b.getMultiDimIdentityMap(rank), red, red, b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
-                   [](OpBuilder &nb, Location l, ValueRange a) {
-                     Value e = nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]));
+                   [logVersion](OpBuilder &nb, Location l, ValueRange a) {
+                     Value shifted = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                     if (logVersion)
+                       return SmallVector<Value>{nb.create<arith::SubFOp>(l, shifted, a[2])};
+                     Value e = nb.create<math::ExpOp>(l, shifted);
                      return SmallVector<Value>{nb.create<arith::MulFOp>(l, e, a[2])};
                    })[0];
 }
@@ -238,8 +236,9 @@ Value lowerSoftmaxCrossEntropy(Lowering &L, SoftmaxCrossEntropyOp op) {
                     lab = ib.create<arith::SelectOp>(il, neg, ib.create<arith::AddIOp>(il, lab, cols), lab);
                     Value i = ib.create<linalg::IndexOp>(il, 0);
                     Value picked = ib.create<tensor::ExtractOp>(il, xs, ValueRange{i, lab});
-                    Value lse = ib.create<arith::AddFOp>(il, a[0], ib.create<math::LogOp>(il, a[1]));
-                    return SmallVector<Value>{ib.create<arith::SubFOp>(il, lse, picked)};
+                    // (m - x[i, y]) + log(s): the difference first, exact when m and x share an offset.
+                    Value gap = ib.create<arith::SubFOp>(il, a[0], picked);
+                    return SmallVector<Value>{ib.create<arith::AddFOp>(il, gap, ib.create<math::LogOp>(il, a[1]))};
                   })[0];
         L.b.create<scf::YieldOp>(l, r);
       },

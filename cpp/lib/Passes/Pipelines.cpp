@@ -28,7 +28,7 @@ const NamedPipeline kPipelines[] = {
      "canonicalize,buffer-deallocation-pipeline,convert-bufferization-to-memref,"
      "func.func(convert-linalg-to-loops),canonicalize,cse"},
     {"tensorc-to-llvm", "Loops on memrefs -> LLVM dialect with vectorizable math",
-     "tensorc-widen-bool-memrefs,expand-strided-metadata,lower-affine,func.func(tensorc-math-approx),convert-scf-to-cf,"
+     "tensorc-widen-bool-memrefs,expand-strided-metadata,lower-affine,tensorc-math-approx,convert-scf-to-cf,"
      "convert-math-to-funcs,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
      "convert-arith-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
      "reconcile-unrealized-casts"},

@@ -221,7 +221,13 @@ def MathApprox : Pass<"tensorc-math-approx"> {
     %k = math.floor(%x * log2(e) + 0.5) ... %y = arith.bitcast ...
     ```
 
-    f64 ops are left for libm (the approximations are f32-accurate only).
+    f64 ops are left for libm (the approximations are f32-accurate only); f64 `math.log1p` and
+    `math.expm1` become libm calls here, because the generic LLVM lowering would expand them into
+    `log(1 + x)` and `exp(x) - 1`, exactly the cancellation they exist to avoid:
+
+    ```mlir
+    %y = math.log1p %x : f64      ->      %y = func.call @log1p(%x) : (f64) -> f64
+    ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::vector::VectorDialect"];
