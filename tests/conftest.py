@@ -100,19 +100,10 @@ def cache():
 # their tests are strict xfails, which fail once the bug is fixed, as a reminder to delete the entry.
 # TENSORC_RUN_KNOWN_FAILURES=1 runs them all as ordinary tests (with pytest-xdist, `-n 2`, an abort
 # then costs only its worker).
-NATIVE_BUGS: dict[str, tuple[str, str]] = {
-    "fuse-hangs-on-empty-slices": (
-        "hang",
-        "compiling some empty slices never ends (memory grows until the process is killed): tensorc-fuse "
-        "loops on the linalg.generic whose size is max(s - s, 0). tensorc-opt --tensorc-lower-cpu on "
-        "func @main(%x: tensor<?xf64>) { slice starts=[1] stops=[1] steps=[-1] } (x[1:1:-1]); and on "
-        "x[:, 0:0:2] of a tensor<?x?xf64> followed by a gather of index [-1] on axis 0"),
-}
+NATIVE_BUGS: dict[str, tuple[str, str]] = {}
 
 # test node id (below tests/) -> bug id
-KNOWN_NATIVE_FAILURES: dict[str, str] = {
-    "test_ops_indexing.py::test_empty_slices": "fuse-hangs-on-empty-slices",
-}
+KNOWN_NATIVE_FAILURES: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -19,8 +19,7 @@ from . import ops_shape as sh
 UFUNCS = {
     np.add: ew.add, np.subtract: ew.subtract, np.multiply: ew.multiply,
     np.true_divide: ew.true_divide, np.floor_divide: ew.floor_divide, np.remainder: ew.mod,
-    np.power: ew.power, np.float_power: None, np.maximum: ew.maximum, np.minimum: ew.minimum,
-    np.fmax: None, np.fmin: None,
+    np.power: ew.power, np.maximum: ew.maximum, np.minimum: ew.minimum,
     np.equal: ew.equal, np.not_equal: ew.not_equal, np.less: ew.less, np.less_equal: ew.less_equal,
     np.greater: ew.greater, np.greater_equal: ew.greater_equal,
     np.logical_and: ew.logical_and, np.logical_or: ew.logical_or, np.logical_xor: ew.logical_xor,
@@ -32,26 +31,13 @@ UFUNCS = {
     np.floor: ew.floor, np.ceil: ew.ceil, np.logaddexp: ew.logaddexp,
     np.matmul: la.matmul,
 }
-UFUNCS = {k: v for k, v in UFUNCS.items() if v is not None}
 
 # ufunc.reduce(x, axis=0, keepdims=False): the reductions NumPy's methods stand for.
 UFUNC_REDUCE = {np.add: red.sum, np.multiply: red.prod, np.maximum: red.max, np.minimum: red.min,
                 np.logical_and: red.all, np.logical_or: red.any}
 
-FUNCTIONS = {
-    np.sum: red.sum, np.prod: red.prod, np.mean: red.mean, np.max: red.max, np.min: red.min,
-    np.amax: red.max, np.amin: red.min, np.argmax: red.argmax, np.argmin: red.argmin,
-    np.var: red.var, np.std: red.std, np.any: red.any, np.all: red.all,
-    np.dot: la.dot, np.matmul: la.matmul, np.where: ew.where, np.clip: ew.clip,
-    np.concatenate: sh.concatenate, np.stack: sh.stack, np.reshape: None, np.transpose: sh.transpose,
-    np.expand_dims: sh.expand_dims, np.squeeze: sh.squeeze, np.broadcast_to: sh.broadcast_to,
-    np.swapaxes: sh.swapaxes, np.moveaxis: sh.moveaxis, np.ravel: lambda a, order="C": _ravel(a, order),
-    np.zeros_like: None, np.ones_like: None, np.full_like: None,
-    np.shape: lambda a: a.shape, np.ndim: lambda a: a.ndim, np.size: None,
-}
 
-
-def _ravel(a, order):
+def _ravel(a, order="C"):
     if order != "C":
         raise NotImplementedError(f"np.ravel(order={order!r}): only C order is supported")
     return sh.reshape(a, -1)
@@ -66,7 +52,7 @@ def _reshape(a, *args, shape=None, newshape=None, order="C", copy=None):
 
 
 def _like(fill):
-    def fn(a, dtype=None, order="K", subok=True, shape=None, **kw):
+    def fn(a, dtype=None, order="K", subok=True, shape=None):
         if shape is not None:
             raise NotImplementedError("np.*_like(shape=...) is not supported on tensorc values")
         return cr.full_like(a, fill, dtype)
@@ -74,9 +60,7 @@ def _like(fill):
 
 
 def _full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
-    if shape is not None:
-        raise NotImplementedError("np.full_like(shape=...) is not supported on tensorc values")
-    return cr.full_like(a, fill_value, dtype)
+    return _like(fill_value)(a, dtype, order, subok, shape)
 
 
 def _size(a, axis=None):
@@ -84,8 +68,17 @@ def _size(a, axis=None):
     return sh.prod_of_sizes(shape if axis is None else [shape[axis]])
 
 
-FUNCTIONS.update({np.reshape: _reshape, np.zeros_like: _like(0), np.ones_like: _like(1),
-                  np.full_like: _full_like, np.size: _size})
+FUNCTIONS = {
+    np.sum: red.sum, np.prod: red.prod, np.mean: red.mean, np.max: red.max, np.min: red.min,
+    np.amax: red.max, np.amin: red.min, np.argmax: red.argmax, np.argmin: red.argmin,
+    np.var: red.var, np.std: red.std, np.any: red.any, np.all: red.all,
+    np.dot: la.dot, np.matmul: la.matmul, np.where: ew.where, np.clip: ew.clip,
+    np.concatenate: sh.concatenate, np.stack: sh.stack, np.reshape: _reshape, np.transpose: sh.transpose,
+    np.expand_dims: sh.expand_dims, np.squeeze: sh.squeeze, np.broadcast_to: sh.broadcast_to,
+    np.swapaxes: sh.swapaxes, np.moveaxis: sh.moveaxis, np.ravel: _ravel,
+    np.zeros_like: _like(0), np.ones_like: _like(1), np.full_like: _full_like,
+    np.shape: lambda a: a.shape, np.ndim: lambda a: a.ndim, np.size: _size,
+}
 
 
 def _name(f) -> str:
