@@ -188,14 +188,14 @@ struct CanonicalizePass : tensorc::impl::CanonicalizeBase<CanonicalizePass> {
       d->getCanonicalizationPatterns(p);
     for (RegisteredOperationName op : ctx->getRegisteredOperations())
       op.getCanonicalizationPatterns(p, ctx);
-    patterns = std::make_shared<FrozenRewritePatternSet>(std::move(p), disabledPatterns, enabledPatterns);
+    patterns.freeze(std::move(p), disabledPatterns, enabledPatterns);
     return success();
   }
   void runOnOperation() override {
-    if (failed(applyPatternsGreedily(getOperation(), *patterns)))
+    if (failed(patterns.apply(getOperation())))
       signalPassFailure();
   }
-  std::shared_ptr<FrozenRewritePatternSet> patterns;
+  FrozenPatterns patterns;
 };
 } // namespace
 

@@ -6,6 +6,8 @@
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Rewrite/FrozenRewritePatternSet.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <optional>
 
@@ -66,6 +68,20 @@ struct NamedPattern : mlir::OpRewritePattern<OpT> {
       : mlir::OpRewritePattern<OpT>(ctx, benefit) {
     this->setDebugName(name);
   }
+};
+
+/// The pattern set of a pattern pass, frozen once per pass instance and filtered by the pass's
+/// `disable-patterns` / `enable-patterns` options; shared by canonicalize, stabilize and specialize.
+class FrozenPatterns {
+public:
+  void freeze(mlir::RewritePatternSet &&p, llvm::ArrayRef<std::string> disabled, llvm::ArrayRef<std::string> enabled) {
+    set = std::make_shared<mlir::FrozenRewritePatternSet>(std::move(p), disabled, enabled);
+  }
+  /// Applies the patterns to a fixed point; failure means the driver did not converge.
+  mlir::LogicalResult apply(mlir::Operation *op) const { return mlir::applyPatternsGreedily(op, *set); }
+
+private:
+  std::shared_ptr<mlir::FrozenRewritePatternSet> set;
 };
 
 } // namespace tensorc::patterns

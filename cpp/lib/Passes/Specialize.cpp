@@ -67,14 +67,14 @@ struct SpecializePass : tensorc::impl::SpecializeBase<SpecializePass> {
     p.add<PowByConstant>(ctx, "pow-one", 1.0);
     p.add<PowByConstant>(ctx, "pow-reciprocal", -1.0);
     p.add<DivByPowerOfTwo>(ctx, "div-by-power-of-two");
-    patterns = std::make_shared<FrozenRewritePatternSet>(std::move(p), disabledPatterns, enabledPatterns);
+    patterns.freeze(std::move(p), disabledPatterns, enabledPatterns);
     return success();
   }
   void runOnOperation() override {
-    if (failed(applyPatternsGreedily(getOperation(), *patterns)))
+    if (failed(patterns.apply(getOperation())))
       signalPassFailure();
   }
-  std::shared_ptr<FrozenRewritePatternSet> patterns;
+  FrozenPatterns patterns;
 };
 } // namespace
 

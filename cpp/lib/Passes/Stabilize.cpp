@@ -457,14 +457,14 @@ struct StabilizePass : tensorc::impl::StabilizeBase<StabilizePass> {
     p.add<Log1pExp>(ctx, "softplus");
     p.add<LogOneMinusExp, Log1pNegExp>(ctx, "log1mexp", /*benefit=*/3);
     p.add<SoftmaxCrossEntropy>(ctx, "softmax-cross-entropy", /*benefit=*/3);
-    patterns = std::make_shared<FrozenRewritePatternSet>(std::move(p), disabledPatterns, enabledPatterns);
+    patterns.freeze(std::move(p), disabledPatterns, enabledPatterns);
     return success();
   }
   void runOnOperation() override {
-    if (failed(applyPatternsGreedily(getOperation(), *patterns)))
+    if (failed(patterns.apply(getOperation())))
       signalPassFailure();
   }
-  std::shared_ptr<FrozenRewritePatternSet> patterns;
+  FrozenPatterns patterns;
 };
 } // namespace
 
