@@ -33,7 +33,7 @@ for n in (10, 1000):
     print(f"w1 on {n} elements: max error vs NumPy {err:.2e}")
 
 # 3. The compiled IR at any stage: the whole chain is one fused loop.
-print(w1.ir("linalg"))
+print(w1.ir("optimized"))
 
 # 4. Bad input gets a clear exception that names the op and the source line.
 try:
