@@ -201,23 +201,8 @@ Value lowerSoftmaxCrossEntropy(Lowering &L, SoftmaxCrossEntropyOp op) {
   Value sum = sumExpShifted(L, loc, xs, m, axes);
 
   // Labels must lie in [-cols, cols): count the others in one pass.
-  Value cols64 = L.toI64(loc, cols);
-  auto cntType = RankedTensorType::get({}, b.getI64Type());
   Value zero64 = b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0);
-  Value cntInit = L.filled(loc, cntType, {}, zero64);
-  Value bad = L.generic(loc, ys, cntInit, {b.getMultiDimIdentityMap(1), AffineMap::get(1, 0, {}, b.getContext())}, "r",
-                        [cols64](OpBuilder &nb, Location l, ValueRange a) {
-                          Value v = a[0];
-                          if (v.getType() != nb.getI64Type())
-                            v = nb.create<arith::ExtSIOp>(l, nb.getI64Type(), v);
-                          Value z = nb.create<arith::ConstantIntOp>(l, nb.getI64Type(), 0);
-                          Value low = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v,
-                                                               nb.create<arith::SubIOp>(l, z, cols64));
-                          Value high = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v, cols64);
-                          Value out = nb.create<arith::ExtUIOp>(l, nb.getI64Type(), nb.create<arith::OrIOp>(l, low, high));
-                          return SmallVector<Value>{nb.create<arith::AddIOp>(l, a[1], out)};
-                        })[0];
-  Value badCount = b.create<tensor::ExtractOp>(loc, bad, ValueRange{});
+  Value badCount = L.countOutOfRange(loc, ys, cols);
   Value labelsOk = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, badCount, zero64);
   L.checks.require(b, loc, op, labelsOk, "{0} label(s) out of bounds for axis 1 with size {1}", badCount, cols,
                    "IndexError");

@@ -212,26 +212,8 @@ Value lowerGather(Lowering &L, GatherOp op) {
   // Bounds: count the out-of-range indices of every index tensor in one reduction each.
   Value ok = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
   for (int64_t j = 0; j < k; ++j) {
-    Value ind = op.getIndices()[j];
     Value n = xs[axis + j];
-    Value n64 = L.toI64(loc, n);
-    auto cntType = RankedTensorType::get({}, b.getI64Type());
-    Value init = L.filled(loc, cntType, {}, b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
-    SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(idxRank), AffineMap::get(idxRank, 0, {}, b.getContext())};
-    Value bad = L.generic(loc, ind, init, maps, std::string(idxRank, 'r'),
-                          [n64](OpBuilder &nb, Location l, ValueRange a) {
-                            Value v = a[0];
-                            if (v.getType() != nb.getI64Type())
-                              v = nb.create<arith::ExtSIOp>(l, nb.getI64Type(), v);
-                            Value zero = nb.create<arith::ConstantIntOp>(l, nb.getI64Type(), 0);
-                            Value negN = nb.create<arith::SubIOp>(l, zero, n64);
-                            Value low = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v, negN);
-                            Value high = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v, n64);
-                            Value out = nb.create<arith::OrIOp>(l, low, high);
-                            Value one = nb.create<arith::ExtUIOp>(l, nb.getI64Type(), out);
-                            return SmallVector<Value>{nb.create<arith::AddIOp>(l, a[1], one)};
-                          })[0];
-    Value cnt = b.create<tensor::ExtractOp>(loc, bad, ValueRange{});
+    Value cnt = L.countOutOfRange(loc, op.getIndices()[j], n);
     Value thisOk = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, cnt, b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
     L.checks.require(b, loc, op, thisOk,
                      llvm::formatv("{{0} index value(s) out of bounds for axis {0} with size {{1}", axis + j).str(), cnt,

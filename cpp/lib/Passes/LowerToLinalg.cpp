@@ -180,6 +180,25 @@ ValueRange Lowering::generic(Location loc, ValueRange inputs, ValueRange inits, 
   return g.getResults();
 }
 
+Value Lowering::countOutOfRange(Location loc, Value indices, Value n) {
+  int64_t rank = rankedOf(indices).getRank();
+  Value n64 = toI64(loc, n);
+  auto cntType = RankedTensorType::get({}, b.getI64Type());
+  Value init = filled(loc, cntType, {}, b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank), AffineMap::get(rank, 0, {}, b.getContext())};
+  Value bad = generic(loc, indices, init, maps, std::string(rank, 'r'), [n64](OpBuilder &nb, Location l, ValueRange a) {
+                Value v = a[0];
+                if (v.getType() != nb.getI64Type())
+                  v = nb.create<arith::ExtSIOp>(l, nb.getI64Type(), v);
+                Value zero = nb.create<arith::ConstantIntOp>(l, nb.getI64Type(), 0);
+                Value low = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, v, nb.create<arith::SubIOp>(l, zero, n64));
+                Value high = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, v, n64);
+                Value out = nb.create<arith::ExtUIOp>(l, nb.getI64Type(), nb.create<arith::OrIOp>(l, low, high));
+                return SmallVector<Value>{nb.create<arith::AddIOp>(l, a[1], out)};
+              })[0];
+  return b.create<tensor::ExtractOp>(loc, bad, ValueRange{});
+}
+
 AffineMap Lowering::dropDimsMap(int64_t rank, ArrayRef<int64_t> axes) {
   SmallVector<AffineExpr> exprs;
   for (int64_t d = 0; d < rank; ++d)

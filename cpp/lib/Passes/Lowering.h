@@ -94,6 +94,9 @@ struct Lowering {
   /// Removes the dims `unitAxes` of `src` (tensor.collapse_shape); they are cast to static 1 first.
   mlir::Value collapseUnitDims(mlir::Location loc, mlir::Value src, mlir::RankedTensorType dstType,
                                llvm::ArrayRef<int64_t> unitAxes);
+  /// Number (i64 scalar) of entries of the integer tensor `indices` outside [-n, n): NumPy's valid range
+  /// for an index into an axis of size `n` (an index value).
+  mlir::Value countOutOfRange(mlir::Location loc, mlir::Value indices, mlir::Value n);
   /// Map (d0..d{rank-1}) -> the dims not in `axes`.
   mlir::AffineMap dropDimsMap(int64_t rank, llvm::ArrayRef<int64_t> axes);
 };
