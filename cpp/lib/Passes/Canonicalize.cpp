@@ -200,6 +200,5 @@ struct CanonicalizePass : tensorc::impl::CanonicalizeBase<CanonicalizePass> {
 } // namespace
 
 std::vector<std::string> tensorc::canonicalizeRewriteNames() {
-  return {"add-zero", "sub-zero", "mul-one", "div-one", "double-negation", "log-exp", "double-not",
-          "exp-log", "commutative-order", "fold-constants"};
+  return patternNames(populateTensorcCanonicalizations);
 }

@@ -9,7 +9,10 @@
 #include "mlir/Rewrite/FrozenRewritePatternSet.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <algorithm>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace tensorc::patterns {
 
@@ -69,6 +72,22 @@ struct NamedPattern : mlir::OpRewritePattern<OpT> {
     this->setDebugName(name);
   }
 };
+
+/// The names of the rewrites `populate` adds, in order, each once: what `disable-patterns` and
+/// Python's modes can refer to. Derived from the patterns themselves, so the list cannot drift.
+inline std::vector<std::string> patternNames(void (*populate)(mlir::RewritePatternSet &)) {
+  mlir::MLIRContext ctx(mlir::MLIRContext::Threading::DISABLED);
+  ctx.loadDialect<TensorcDialect>();
+  mlir::RewritePatternSet p(&ctx);
+  populate(p);
+  std::vector<std::string> names;
+  for (const auto &pattern : p.getNativePatterns()) {
+    std::string name = pattern->getDebugName().str();
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+      names.push_back(name);
+  }
+  return names;
+}
 
 /// The pattern set of a pattern pass, frozen once per pass instance and filtered by the pass's
 /// `disable-patterns` / `enable-patterns` options; shared by canonicalize, stabilize and specialize.

@@ -58,15 +58,20 @@ struct DivByPowerOfTwo : NamedPattern<DivOp> {
   }
 };
 
+void populateSpecializations(RewritePatternSet &p) {
+  MLIRContext *ctx = p.getContext();
+  p.add<PowByConstant>(ctx, "pow-square", 2.0);
+  p.add<PowByConstant>(ctx, "pow-sqrt", 0.5);
+  p.add<PowByConstant>(ctx, "pow-one", 1.0);
+  p.add<PowByConstant>(ctx, "pow-reciprocal", -1.0);
+  p.add<DivByPowerOfTwo>(ctx, "div-by-power-of-two");
+}
+
 struct SpecializePass : tensorc::impl::SpecializeBase<SpecializePass> {
   using SpecializeBase::SpecializeBase;
   LogicalResult initialize(MLIRContext *ctx) override {
     RewritePatternSet p(ctx);
-    p.add<PowByConstant>(ctx, "pow-square", 2.0);
-    p.add<PowByConstant>(ctx, "pow-sqrt", 0.5);
-    p.add<PowByConstant>(ctx, "pow-one", 1.0);
-    p.add<PowByConstant>(ctx, "pow-reciprocal", -1.0);
-    p.add<DivByPowerOfTwo>(ctx, "div-by-power-of-two");
+    populateSpecializations(p);
     patterns.freeze(std::move(p), disabledPatterns, enabledPatterns);
     return success();
   }
@@ -78,6 +83,4 @@ struct SpecializePass : tensorc::impl::SpecializeBase<SpecializePass> {
 };
 } // namespace
 
-std::vector<std::string> tensorc::specializeRewriteNames() {
-  return {"pow-square", "pow-sqrt", "pow-one", "pow-reciprocal", "div-by-power-of-two"};
-}
+std::vector<std::string> tensorc::specializeRewriteNames() { return patternNames(populateSpecializations); }

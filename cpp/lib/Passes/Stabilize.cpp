@@ -439,24 +439,29 @@ struct SoftmaxCrossEntropy : NamedPattern<NegOp> {
   }
 };
 
+void populateStabilizations(RewritePatternSet &p) {
+  MLIRContext *ctx = p.getContext();
+  // Benefits: where a larger pattern and one of its sub-patterns match the same root, the larger wins.
+  p.add<LogOfSoftmax>(ctx, "log-softmax");
+  p.add<SubLogSumExp>(ctx, "sub-logsumexp");
+  p.add<LogSumExpOfExp>(ctx, "logsumexp");
+  p.add<ExpOfLogSoftmax>(ctx, "exp-log-softmax");
+  p.add<LogOnePlus>(ctx, "log1p");
+  p.add<ExpMinusOne, ExpPlusMinusOne>(ctx, "expm1");
+  p.add<LogSigmoid>(ctx, "log-sigmoid");
+  p.add<LogOneMinusSigmoid>(ctx, "log-one-minus-sigmoid", /*benefit=*/2);
+  p.add<OneMinusSigmoid>(ctx, "one-minus-sigmoid");
+  p.add<ExpRatioSigmoid>(ctx, "exp-ratio-sigmoid");
+  p.add<Log1pExp>(ctx, "softplus");
+  p.add<LogOneMinusExp, Log1pNegExp>(ctx, "log1mexp", /*benefit=*/3);
+  p.add<SoftmaxCrossEntropy>(ctx, "softmax-cross-entropy", /*benefit=*/3);
+}
+
 struct StabilizePass : tensorc::impl::StabilizeBase<StabilizePass> {
   using StabilizeBase::StabilizeBase;
   LogicalResult initialize(MLIRContext *ctx) override {
     RewritePatternSet p(ctx);
-    // Benefits: where a larger pattern and one of its sub-patterns match the same root, the larger wins.
-    p.add<LogOfSoftmax>(ctx, "log-softmax");
-    p.add<SubLogSumExp>(ctx, "sub-logsumexp");
-    p.add<LogSumExpOfExp>(ctx, "logsumexp");
-    p.add<ExpOfLogSoftmax>(ctx, "exp-log-softmax");
-    p.add<LogOnePlus>(ctx, "log1p");
-    p.add<ExpMinusOne, ExpPlusMinusOne>(ctx, "expm1");
-    p.add<LogSigmoid>(ctx, "log-sigmoid");
-    p.add<LogOneMinusSigmoid>(ctx, "log-one-minus-sigmoid", /*benefit=*/2);
-    p.add<OneMinusSigmoid>(ctx, "one-minus-sigmoid");
-    p.add<ExpRatioSigmoid>(ctx, "exp-ratio-sigmoid");
-    p.add<Log1pExp>(ctx, "softplus");
-    p.add<LogOneMinusExp, Log1pNegExp>(ctx, "log1mexp", /*benefit=*/3);
-    p.add<SoftmaxCrossEntropy>(ctx, "softmax-cross-entropy", /*benefit=*/3);
+    populateStabilizations(p);
     patterns.freeze(std::move(p), disabledPatterns, enabledPatterns);
     return success();
   }
@@ -468,8 +473,4 @@ struct StabilizePass : tensorc::impl::StabilizeBase<StabilizePass> {
 };
 } // namespace
 
-std::vector<std::string> tensorc::stabilizeRewriteNames() {
-  return {"log-softmax", "sub-logsumexp", "logsumexp", "exp-log-softmax", "log1p", "expm1", "log-sigmoid",
-          "log-one-minus-sigmoid", "one-minus-sigmoid", "exp-ratio-sigmoid", "softplus", "log1mexp",
-          "softmax-cross-entropy"};
-}
+std::vector<std::string> tensorc::stabilizeRewriteNames() { return patternNames(populateStabilizations); }
