@@ -20,7 +20,9 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <climits>
 #include <cstring>
+#include <string_view>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -170,6 +172,10 @@ struct InputSpec {
   int typenum;
   int ndim;
   PyArray_Descr *descr; // owned reference; native byte order
+  /// A weakly typed Python int (NEP 50) stands for a value of this dtype in the traced program (it was
+  /// cast there to a narrower integer): outside its range it raises OverflowError, as NumPy 2 does.
+  /// NPY_NOTYPE when the declared dtype decides.
+  int pythonIntTypenum = NPY_NOTYPE;
 };
 
 PyArray_Descr *descrForTypenum(int typenum) {
@@ -177,6 +183,30 @@ PyArray_Descr *descrForTypenum(int typenum) {
   if (!descr)
     throw nb::python_error();
   return descr;
+}
+
+/// Whether the Python int `object` fits spec.pythonIntTypenum; raises NumPy 2's OverflowError if not.
+bool checkPythonIntRange(PyObject *object, const InputSpec &spec) {
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(object, &overflow);
+  if (v == -1 && PyErr_Occurred())
+    return false;
+  long long lo = LLONG_MIN, hi = LLONG_MAX;
+  switch (spec.pythonIntTypenum) {
+  case NPY_INT8: lo = INT8_MIN, hi = INT8_MAX; break;
+  case NPY_INT16: lo = INT16_MIN, hi = INT16_MAX; break;
+  case NPY_INT32: lo = INT32_MIN, hi = INT32_MAX; break;
+  case NPY_UINT8: lo = 0, hi = UINT8_MAX; break;
+  case NPY_UINT16: lo = 0, hi = UINT16_MAX; break;
+  case NPY_UINT32: lo = 0, hi = UINT32_MAX; break;
+  default: break;
+  }
+  if (overflow == 0 && v >= lo && v <= hi)
+    return true;
+  std::string value = describe(object);
+  PyErr_Format(PyExc_OverflowError, "argument '%s': Python integer %s out of bounds for %s", spec.name.c_str(),
+               value.c_str(), dtypeName(spec.pythonIntTypenum).c_str());
+  return false;
 }
 
 /// Converts `object` to an array acceptable for `spec`, following NumPy's own promotion rules for what
@@ -215,6 +245,8 @@ PyArrayObject *convertArgument(PyObject *object, const InputSpec &spec) {
   }
 
   if (pythonScalar) {
+    if (spec.pythonIntTypenum != NPY_NOTYPE && PyLong_Check(object) && !checkPythonIntRange(object, spec))
+      return nullptr;
     if (spec.ndim != 0) {
       PyErr_Format(PyExc_TypeError, "argument '%s': expected a %d-d array, got a Python %s",
                    spec.name.c_str(), spec.ndim, pythonScalar);
@@ -245,9 +277,22 @@ PyArrayObject *convertArgument(PyObject *object, const InputSpec &spec) {
   }
 
   auto *arr = reinterpret_cast<PyArrayObject *>(array);
+  // What NumPy made of something that was not an array (None, a str, a dict, a list): the messages
+  // name the Python type, not the 0-d object array it became.
+  const bool fromPython = !PyArray_Check(object) && !PyArray_IsScalar(object, Generic);
+  if (fromPython && !supportedTypenum(PyArray_TYPE(arr))) {
+    PyErr_Format(PyExc_TypeError, "argument '%s': expected a %d-d %s array, got %s",
+                 spec.name.c_str(), spec.ndim, dtypeName(spec.typenum).c_str(), Py_TYPE(object)->tp_name);
+    Py_DECREF(array);
+    return nullptr;
+  }
   if (PyArray_NDIM(arr) != spec.ndim) {
-    PyErr_Format(PyExc_TypeError, "argument '%s': expected a %d-d array, got %d-d",
-                 spec.name.c_str(), spec.ndim, PyArray_NDIM(arr));
+    if (fromPython)
+      PyErr_Format(PyExc_TypeError, "argument '%s': expected a %d-d array, got a %s that NumPy turns into a %d-d array",
+                   spec.name.c_str(), spec.ndim, Py_TYPE(object)->tp_name, PyArray_NDIM(arr));
+    else
+      PyErr_Format(PyExc_TypeError, "argument '%s': expected a %d-d array, got %d-d",
+                   spec.name.c_str(), spec.ndim, PyArray_NDIM(arr));
     Py_DECREF(array);
     return nullptr;
   }
@@ -255,8 +300,16 @@ PyArrayObject *convertArgument(PyObject *object, const InputSpec &spec) {
   if (!PyArray_EquivTypes(have, spec.descr) &&
       !PyArray_CanCastTypeTo(have, spec.descr, NPY_SAFE_CASTING)) {
     std::string got = describe(reinterpret_cast<PyObject *>(have));
-    PyErr_Format(PyExc_TypeError, "argument '%s': expected %s, got %s (no silent downcast)",
-                 spec.name.c_str(), dtypeName(spec.typenum).c_str(), got.c_str());
+    std::string want = dtypeName(spec.typenum);
+    if (fromPython)
+      PyErr_Format(PyExc_TypeError,
+                   "argument '%s': expected %s, got %s: NumPy turns this %s into an array of %s (no silent "
+                   "downcast); pass np.asarray(value, dtype=np.%s)",
+                   spec.name.c_str(), want.c_str(), got.c_str(), Py_TYPE(object)->tp_name, got.c_str(),
+                   want.c_str());
+    else
+      PyErr_Format(PyExc_TypeError, "argument '%s': expected %s, got %s (no silent downcast)",
+                   spec.name.c_str(), want.c_str(), got.c_str());
     Py_DECREF(array);
     return nullptr;
   }
@@ -310,7 +363,14 @@ struct OutputSpec {
 struct CheckMessage {
   std::string text;
   bool indexError;
+  /// A broadcasting check of the default variant: a size of 1 at run time may be why it failed, and
+  /// the variant compiled for run-time broadcasting answers it (Function::call retries there).
+  bool broadcast;
 };
+
+/// The error-kind prefixes of check messages (the lowering's Checks::require writes them).
+constexpr std::string_view kIndexErrorPrefix = "IndexError: ";
+constexpr std::string_view kBroadcastPrefix = "Broadcast: ";
 
 class Kernel {
 public:
@@ -341,9 +401,11 @@ public:
     for (size_t i = 0; i < inputs_.size(); ++i)
       inWords_ += 3 + 2 * static_cast<size_t>(inputs_[i].ndim);
     for (std::string &text : messages) {
-      static const std::string prefix = "IndexError: ";
-      bool indexError = text.compare(0, prefix.size(), prefix) == 0;
-      messages_.push_back({indexError ? text.substr(prefix.size()) : std::move(text), indexError});
+      std::string_view view(text);
+      const bool indexError = view.substr(0, kIndexErrorPrefix.size()) == kIndexErrorPrefix;
+      const bool broadcast = view.substr(0, kBroadcastPrefix.size()) == kBroadcastPrefix;
+      const size_t skip = indexError ? kIndexErrorPrefix.size() : broadcast ? kBroadcastPrefix.size() : 0;
+      messages_.push_back({text.substr(skip), indexError, broadcast});
     }
 
     std::string error;
@@ -392,8 +454,9 @@ public:
 
   /// Calls the kernel on prepared inputs (exact dtype and rank, C-contiguous, aligned, native order)
   /// and stores one new array reference per output in `results`. Returns false with a Python error set;
-  /// then no output memory is leaked and `results` holds nothing.
-  bool run(PyArrayObject *const *inputs, PyObject **results) const {
+  /// then no output memory is leaked and `results` holds nothing. When `broadcastFailed` is given, a
+  /// failed Broadcast check sets it instead of raising (the caller retries with the general variant).
+  bool run(PyArrayObject *const *inputs, PyObject **results, bool *broadcastFailed = nullptr) const {
     SmallBuffer<int64_t, 512> words(outWords_ + inWords_);
     int64_t *out = words.data();
     int64_t *in = out + outWords_;
@@ -440,6 +503,10 @@ public:
 
     if (failed) {
       freeUnadopted(out, inputs, nullptr);
+      if (broadcastFailed && isBroadcastCheck(failure)) {
+        *broadcastFailed = true;
+        return false;
+      }
       raiseCheck(failure);
       return false;
     }
@@ -488,6 +555,11 @@ private:
       if (!handled)
         std::free(reinterpret_cast<void *>(allocated));
     }
+  }
+
+  bool isBroadcastCheck(const rt::CheckFailure &failure) const {
+    return failure.code >= 0 && static_cast<uint64_t>(failure.code) < messages_.size() &&
+           messages_[static_cast<size_t>(failure.code)].broadcast;
   }
 
   void raiseCheck(const rt::CheckFailure &failure) const {
@@ -540,9 +612,15 @@ private:
       }
       char *data = reinterpret_cast<char *>(d[1]) + d[2] * spec.itemsize;
 
-      if (empty || isForeign(allocated, inputs)) {
-        // Memory we may not keep (an input, a constant inside the JIT'ed object) or nothing worth
-        // keeping: hand out a fresh array. An owned buffer left unadopted is freed at the end.
+      // Every returned array owns its memory: a buffer that an earlier result already adopted (the
+      // kernel returned one tensor twice, or views of one allocation) is copied for this one.
+      bool adoptedBefore = false;
+      for (size_t q = 0; q < done && !adoptedBefore; ++q)
+        adoptedBefore = owners[q] && out[outputs_[q].offset] == allocated;
+      if (empty || adoptedBefore || isForeign(allocated, inputs)) {
+        // Memory we may not keep (an input, a constant inside the JIT'ed object, another result's
+        // buffer) or nothing worth keeping: hand out a fresh array. An owned buffer left unadopted is
+        // freed at the end.
         PyObject *result;
         Py_INCREF(spec.descr);
         if (empty) {
@@ -565,27 +643,16 @@ private:
         continue;
       }
 
-      // Several results may be views of one buffer (the kernel returned the same tensor twice, or
-      // slices of one allocation): they share a single owner so it is freed once.
-      PyObject *owner = nullptr;
-      for (size_t q = 0; q < done && !owner; ++q)
-        if (owners[q] && out[outputs_[q].offset] == allocated)
-          owner = owners[q];
-      if (owner) {
-        Py_INCREF(owner);
-      } else {
-        owner = PyCapsule_New(reinterpret_cast<void *>(allocated), kBufferCapsuleName,
-                              freeBufferCapsule);
-        if (!owner)
-          return fail();
-      }
+      PyObject *owner = PyCapsule_New(reinterpret_cast<void *>(allocated), kBufferCapsuleName,
+                                      freeBufferCapsule);
+      if (!owner)
+        return fail();
       Py_INCREF(spec.descr);
       PyObject *result = PyArray_NewFromDescr(&PyArray_Type, spec.descr, rank, dims, strides, data,
                                               NPY_ARRAY_WRITEABLE, nullptr);
       if (!result) {
-        // Dropping a fresh capsule would free the buffer, which freeUnadopted then frees again.
-        if (Py_REFCNT(owner) == 1)
-          PyCapsule_SetDestructor(owner, nullptr);
+        // Dropping the fresh capsule would free the buffer, which freeUnadopted then frees again.
+        PyCapsule_SetDestructor(owner, nullptr);
         Py_DECREF(owner);
         return fail();
       }
@@ -657,9 +724,17 @@ public:
                                   " inputs are supported");
     try {
       for (nb::handle item : inSpecs) {
+        // (name, dtype, ndim) or (name, dtype, ndim, python_int_dtype): see InputSpec.
         std::tuple<std::string, nb::object, int> spec;
-        if (!nb::try_cast(item, spec))
-          throw nb::type_error("Function: in_specs entries must be (name: str, dtype, ndim: int)");
+        std::tuple<std::string, nb::object, int, nb::object> spec4;
+        nb::object pythonIntDtype;
+        if (nb::try_cast(item, spec4)) {
+          spec = {std::get<0>(spec4), std::get<1>(spec4), std::get<2>(spec4)};
+          pythonIntDtype = std::get<3>(spec4);
+        } else if (!nb::try_cast(item, spec)) {
+          throw nb::type_error("Function: in_specs entries must be (name: str, dtype, ndim: int) or "
+                               "(name, dtype, ndim, python_int_dtype)");
+        }
         auto &[argName, dtype, ndim] = spec;
         PyArray_Descr *descr = nullptr;
         if (!PyArray_DescrConverter(dtype.ptr(), &descr))
@@ -673,6 +748,13 @@ public:
           descr = native;
         }
         inputs_.push_back({argName, descr->type_num, ndim, descr});
+        if (pythonIntDtype.is_valid() && !pythonIntDtype.is_none()) {
+          PyArray_Descr *range = nullptr;
+          if (!PyArray_DescrConverter(pythonIntDtype.ptr(), &range))
+            throw nb::python_error();
+          inputs_.back().pythonIntTypenum = range->type_num;
+          Py_DECREF(range);
+        }
         if (!supportedTypenum(descr->type_num))
           throw std::invalid_argument("Function: argument '" + argName + "' has unsupported dtype " +
                                       describe(reinterpret_cast<PyObject *>(descr)));
@@ -739,22 +821,31 @@ public:
       }
     }
 
-    PyObject *kernelObject = lookup(mask);
-    if (!kernelObject) {
-      kernelObject = compileSpecialization(mask);
-      if (!kernelObject)
+    // The default variant first; when one of its Broadcast checks fails (a size computed at run time
+    // is 1, or the mask could not describe the inputs), the variant compiled for run-time broadcasting
+    // (`general`) decides: it computes, or raises the real error.
+    PyObject *results[rt::kMaxKernelArgs];
+    size_t outputs = 0;
+    bool broadcastFailed = false;
+    for (bool general : {false, true}) {
+      PyObject *kernelObject = lookup(mask, general);
+      if (!kernelObject) {
+        kernelObject = compileSpecialization(mask, general);
+        if (!kernelObject)
+          return nullptr;
+      }
+      // Held for the call: the compile callback of a re-entrant call, or the GC clearing this
+      // Function, must not free the kernel under our feet.
+      Py_INCREF(kernelObject);
+      Kernel &kernel = *nb::inst_ptr<Kernel>(kernelObject);
+      const bool ok = kernel.run(arrays, results, general ? nullptr : &broadcastFailed);
+      outputs = kernel.numOutputs();
+      Py_DECREF(kernelObject);
+      if (ok)
+        break;
+      if (!broadcastFailed || general)
         return nullptr;
     }
-    // Held for the call: the compile callback of a re-entrant call, or the GC clearing this Function,
-    // must not free the kernel under our feet.
-    Py_INCREF(kernelObject);
-    Kernel &kernel = *nb::inst_ptr<Kernel>(kernelObject);
-    PyObject *results[rt::kMaxKernelArgs];
-    const bool ok = kernel.run(arrays, results);
-    const size_t outputs = kernel.numOutputs();
-    Py_DECREF(kernelObject);
-    if (!ok)
-      return nullptr;
 
     if (singleOutput_)
       return results[0];
@@ -785,15 +876,16 @@ public:
 private:
   struct Entry {
     uint64_t mask;
+    bool general; // the variant compiled for run-time broadcasting
     nb::object kernel;
   };
 
-  PyObject *lookup(uint64_t mask) {
+  PyObject *lookup(uint64_t mask, bool general) {
     // Almost every Function sees one or two masks; remember the last hit and scan otherwise.
-    if (last_ < kernels_.size() && kernels_[last_].mask == mask)
+    if (last_ < kernels_.size() && kernels_[last_].mask == mask && kernels_[last_].general == general)
       return kernels_[last_].kernel.ptr();
     for (size_t i = 0; i < kernels_.size(); ++i) {
-      if (kernels_[i].mask == mask) {
+      if (kernels_[i].mask == mask && kernels_[i].general == general) {
         last_ = i;
         return kernels_[i].kernel.ptr();
       }
@@ -801,7 +893,8 @@ private:
     return nullptr;
   }
 
-  PyObject *compileSpecialization(uint64_t mask) {
+  /// Calls compile(mask) for the default variant, compile(mask, general=True) for the general one.
+  PyObject *compileSpecialization(uint64_t mask, bool general) {
     if (!compile_.is_valid()) {
       PyErr_Format(PyExc_RuntimeError, "%s(): this function was cleared and can no longer compile",
                    name_.c_str());
@@ -812,7 +905,16 @@ private:
     PyObject *maskObject = PyLong_FromUnsignedLongLong(mask);
     if (!maskObject)
       return nullptr;
-    PyObject *result = PyObject_CallOneArg(compile.ptr(), maskObject);
+    PyObject *result;
+    if (general) {
+      PyObject *kwargs = Py_BuildValue("{s:O}", "general", Py_True);
+      PyObject *args = kwargs ? PyTuple_Pack(1, maskObject) : nullptr;
+      result = args ? PyObject_Call(compile.ptr(), args, kwargs) : nullptr;
+      Py_XDECREF(args);
+      Py_XDECREF(kwargs);
+    } else {
+      result = PyObject_CallOneArg(compile.ptr(), maskObject);
+    }
     Py_DECREF(maskObject);
     if (!result)
       return nullptr;
@@ -845,9 +947,9 @@ private:
       return nullptr;
     }
     // A re-entrant call may have compiled the same mask meanwhile: keep the first.
-    if (PyObject *existing = lookup(mask))
+    if (PyObject *existing = lookup(mask, general))
       return existing;
-    kernels_.push_back({mask, kernelObject});
+    kernels_.push_back({mask, general, kernelObject});
     last_ = kernels_.size() - 1;
     return kernelObject.ptr();
   }

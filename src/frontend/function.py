@@ -5,11 +5,18 @@ C++: it checks the arguments (count, dtype, rank; TypeError naming the argument)
 specialization mask from which input dimensions have size 1, and calls back into Python only the
 first time a mask is seen. That callback (`Program.kernel`) emits the graph for the mask
 (emit.py), compiles it with `tensorc.runtime.compiler.compile_module`, and hands the kernel back.
+
+Each mask has two variants. The default one assumes that a dynamic size is never 1 (the mask says
+which input dims are), which keeps loops affine and fusible. When a size computed at run time is 1
+after all (`x[:, -2:2:3]` of a dynamic dim, or inputs with more than 64 dims in total, which the mask
+cannot describe), a Broadcast check of the default variant fails and the native Function asks for
+the general variant (`kernel(mask, general=True)`), lowered with `dynamic-broadcast`, where every
+dynamic size broadcasts by NumPy's rule on its run-time value. It is compiled only when needed.
 """
 from __future__ import annotations
 
 from .emit import emit
-from .graph import graph_inputs
+from .graph import graph_inputs, toposort
 from .variables import Variable, as_variable
 
 
@@ -21,7 +28,7 @@ class Program:
         self.outputs = list(outputs)
         self.name = name
         self.mode = mode  # None, "FAST_RUN", "FAST_COMPILE" or a tensorc.Mode (passes/modes.py)
-        self.compiled = {}  # mask -> what compile_module returned
+        self.compiled = {}  # (mask, general) -> what compile_module returned
         self.latest = None
 
     @property
@@ -35,24 +42,40 @@ class Program:
     def mlir(self, mask: int = 0) -> str:
         return emit(self.inputs, self.outputs, mask)
 
-    def compile(self, mask: int):
-        if mask not in self.compiled:
+    def compile(self, mask: int, general: bool = False):
+        key = (mask, general)
+        if key not in self.compiled:
             from ..runtime import compiler  # the native toolchain loads only when something compiles
-            self.compiled[mask] = compiler.compile_module(
-                self.mlir(mask), in_specs=self.in_specs, out_specs=self.out_specs, mode=self.mode)
-        self.latest = mask
-        return self.compiled[mask]
+            self.compiled[key] = compiler.compile_module(
+                self.mlir(mask), in_specs=self.in_specs, out_specs=self.out_specs, mode=self.mode,
+                dynamic_broadcast=general)
+        self.latest = key
+        return self.compiled[key]
 
-    def kernel(self, mask: int):
-        """compile_cb of the native Function."""
-        return self.compile(mask).kernel
+    def kernel(self, mask: int, general: bool = False):
+        """compile_cb of the native Function (see the module docstring for `general`)."""
+        return self.compile(mask, general).kernel
 
     def ir(self, stage: str = "optimized") -> str:
         """IR of the latest specialization (the all-dynamic one if none was compiled yet)."""
         if stage == "frontend" and self.latest is None:
             return self.mlir(0)
-        compiled = self.compile(0 if self.latest is None else self.latest)
+        compiled = self.compile(*(self.latest or (0, False)))
         return compiled.ir(stage)
+
+
+def python_int_dtype(v: Variable, outputs):
+    """For a weak integer input (a Python int traced by @tc.compile): the narrowest integer dtype the
+    program casts it to, whose range bounds the Python ints it accepts (NumPy 2 raises OverflowError
+    for `np.int32 array + 2**40`); None otherwise."""
+    if not (v.aval.weak and v.dtype.kind == "i"):
+        return None
+    narrowest = None
+    for node in toposort(outputs):
+        if node.op.name == "cast" and node.inputs[0] is v and node.out.dtype.kind in "iu":
+            if narrowest is None or node.out.dtype.itemsize < narrowest.itemsize:
+                narrowest = node.out.dtype
+    return narrowest if narrowest is not None and narrowest.itemsize < v.dtype.itemsize else None
 
 
 def _check_inputs(inputs, outputs):
@@ -90,7 +113,8 @@ def _native_function_class():
             """
 
             def __init__(self, program: Program, single_output: bool):
-                specs = [(v.name or f"arg{i}", v.dtype, v.ndim) for i, v in enumerate(program.inputs)]
+                specs = [(v.name or f"arg{i}", v.dtype, v.ndim, python_int_dtype(v, program.outputs))
+                         for i, v in enumerate(program.inputs)]
                 super().__init__(specs, single_output, program.kernel, program.name)
                 self.program = program
 

@@ -12,11 +12,16 @@ from .modes import Mode, get_mode
 STAGES = ("frontend", "graph", "optimized", "lowered", "llvm")
 
 
-def stage_pipelines(mode: Mode | str | None = None) -> dict[str, str]:
-    """stage -> textual pipeline (anchored on the module) producing it from the previous stage."""
+def stage_pipelines(mode: Mode | str | None = None, dynamic_broadcast: bool = False) -> dict[str, str]:
+    """stage -> textual pipeline (anchored on the module) producing it from the previous stage.
+    `dynamic_broadcast` lowers the general variant, where any dynamic size may broadcast at run time."""
     mode = get_mode(mode)
     graph = mode.graph_passes()
-    lower = ["tensorc-lower-to-linalg", "canonicalize", "cse", "func.func(tensorc-guard-shape-checks)"]
+    to_linalg = "tensorc-lower-to-linalg{dynamic-broadcast=true}" if dynamic_broadcast else "tensorc-lower-to-linalg"
+    # Sizes of intermediate results are resolved into sizes of the arguments, so that the guard can
+    # hoist the checks on them.
+    lower = [to_linalg, "canonicalize", "cse", "resolve-ranked-shaped-type-result-dims", "canonicalize",
+             "func.func(tensorc-guard-shape-checks)"]
     if mode.uses("fuse"):
         lower += ["tensorc-fuse", "tensorc-fuse-rows", "canonicalize", "cse"]
     return {

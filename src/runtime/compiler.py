@@ -89,10 +89,11 @@ def _specs(specs):
     return [(np.dtype(dt).num, int(nd)) for dt, nd in specs]
 
 
-def compile_module(ir_text: str, *, in_specs, out_specs, mode=None) -> Compiled:
+def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broadcast=False) -> Compiled:
     """Compile tensorc IR whose entry is ``@main``. ``in_specs``/``out_specs``: [(dtype, ndim)];
-    ``mode``: None (FAST_RUN), "FAST_RUN", "FAST_COMPILE" or a tensorc.Mode."""
-    pipelines = stage_pipelines(mode)
+    ``mode``: None (FAST_RUN), "FAST_RUN", "FAST_COMPILE" or a tensorc.Mode; ``dynamic_broadcast``:
+    the general variant, where any dynamic size may be 1 at run time (frontend/function.py)."""
+    pipelines = stage_pipelines(mode, dynamic_broadcast=dynamic_broadcast)
     pipeline = "|".join(pipelines[s] for s in STAGES[1:])
     key = cache.key(ir_text, pipeline, __version__, _host_key())
     hit = cache.load(key)

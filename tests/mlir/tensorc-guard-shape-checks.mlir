@@ -33,15 +33,43 @@ func.func @nothing_to_guard(%a: tensor<?xf32>) -> tensor<?xf32> {
 
 // -----
 
-// Must not fire for data-dependent checks: gather's bound check reads the indices, so it stays after
-// the reduction that counts bad indices, and no guard wraps the function body.
+// Data-dependent checks are not hoisted: gather's bound check reads the indices, so it stays after
+// the reduction that counts bad indices, and it guards what follows it (linalg takes loop bounds from
+// the operands, so no loop may run after a failed check).
 // CHECK-LABEL: func.func @data_dependent
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
 // CHECK: tensor.extract
-// CHECK: scf.if
+// CHECK: %[[BAD:.+]] = arith.cmpi ne
+// CHECK: scf.if %[[BAD]] {
 // CHECK-NEXT: func.call @tensorc_report
-// CHECK: return
+// CHECK: %[[OK:.+]] = arith.xori %[[BAD]]
+// CHECK: %[[RES:.+]] = scf.if %[[OK]] -> (tensor<?xf32>) {
+// CHECK: } else {
+// CHECK: tensor.empty
+// CHECK: return %[[RES]]
 func.func @data_dependent(%x: tensor<?xf32>, %i: tensor<?xi64>) -> tensor<?xf32> {
   %0 = tensorc.gather %x[%i] axis = 0 : (tensor<?xf32>, tensor<?xi64>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
+}
+
+// -----
+
+// Sizes of intermediate results (here the expand_shape of an argument) are resolved into argument
+// sizes first, so their checks are hoisted too and the whole body runs under one guard.
+// RUN: tensorc-opt %s -split-input-file \
+// RUN:   -pass-pipeline='builtin.module(tensorc-lower-to-linalg,canonicalize,cse,resolve-ranked-shaped-type-result-dims,canonicalize,func.func(tensorc-guard-shape-checks))' \
+// RUN: | FileCheck %s --check-prefix=RESOLVED
+// RESOLVED-LABEL: func.func @through_expand_shape
+// RESOLVED: scf.if %{{.+}} {
+// RESOLVED-NEXT: func.call @tensorc_report
+// RESOLVED: %[[RES:.+]] = scf.if %{{.+}} -> (tensor<1x?xf32>) {
+// RESOLVED: tensor.expand_shape
+// RESOLVED: linalg.generic
+// RESOLVED-NOT: func.call @tensorc_report
+// RESOLVED: } else {
+// RESOLVED: return %[[RES]]
+func.func @through_expand_shape(%a: tensor<?xf32>, %b: tensor<1x?xf32>) -> tensor<1x?xf32> {
+  %0 = tensorc.expand_dims %a [0] : tensor<?xf32> -> tensor<1x?xf32>
+  %1 = tensorc.add %0, %b : tensor<1x?xf32>, tensor<1x?xf32> -> tensor<1x?xf32>
+  return %1 : tensor<1x?xf32>
 }

@@ -2,10 +2,11 @@
 // RUN: tensorc-opt %s -tensorc-lower-to-linalg -split-input-file | FileCheck %s
 
 // A static size-1 dimension broadcasts through a constant 0 in the indexing map. The run-time check
-// messages (a module attribute, printed first) name the op and the user's line.
+// messages (a module attribute, printed first) name the op and the user's line; a broadcasting check is
+// of kind Broadcast (the runtime then retries with the dynamic-broadcast variant).
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (0, d1)>
-// CHECK: tensorc.checks = ["tensorc.add: operand sizes along axis 1 differ ({0} vs {1}) and cannot be broadcast (at model.py:7)"]
+// CHECK: tensorc.checks = ["Broadcast: tensorc.add: operand sizes along axis 1 differ ({0} vs {1}) and cannot be broadcast (at model.py:7)"]
 // CHECK-LABEL: func.func @broadcast_add
 // CHECK: scf.if
 // CHECK: func.call @tensorc_report

@@ -52,12 +52,66 @@ bool shapeOnlySlice(Value v, Block *entry, llvm::SetVector<Operation *> &slice) 
   return true;
 }
 
+/// `scf.if ok { ops... ; yield results } else { yield placeholders }` around the ops of `block` from
+/// `first` to its terminator, whose operands become the if's results. When a check failed the results
+/// are never looked at (the runtime raises): uninitialized tensors with 0 for every dynamic size.
+scf::IfOp guardRest(Block *block, Operation *first, Value ok, Location loc) {
+  Operation *term = block->getTerminator();
+  OpBuilder b(first);
+  auto guard = b.create<scf::IfOp>(loc, term->getOperandTypes(), ok, /*withElseRegion=*/true);
+  Block *thenBlock = &guard.getThenRegion().front();
+  Block *elseBlock = &guard.getElseRegion().front();
+  SmallVector<Operation *> body;
+  for (Operation *op = first; op != term; op = op->getNextNode())
+    body.push_back(op);
+  for (Operation *op : body)
+    op->moveBefore(thenBlock, thenBlock->end());
+  OpBuilder tb = OpBuilder::atBlockEnd(thenBlock);
+  tb.create<scf::YieldOp>(loc, term->getOperands());
+  OpBuilder eb = OpBuilder::atBlockEnd(elseBlock);
+  SmallVector<Value> placeholders;
+  for (Type t : term->getOperandTypes()) {
+    auto rt = cast<RankedTensorType>(t);
+    Value zero = eb.create<arith::ConstantIndexOp>(loc, 0);
+    SmallVector<Value> dyn(rt.getNumDynamicDims(), zero);
+    placeholders.push_back(eb.create<tensor::EmptyOp>(loc, rt, dyn));
+  }
+  eb.create<scf::YieldOp>(loc, placeholders);
+  term->setOperands(guard.getResults());
+  return guard;
+}
+
+/// Checks that stay in place (their sizes come from data, or from ops whose sizes could not be
+/// resolved) still guard what follows them: linalg takes loop bounds from the first operand that
+/// has each dimension, not from the clamped result, so a loop entered after a failed check could
+/// write out of bounds. Everything after such a check runs only when it passed.
+void guardAfterInlineChecks(Block *block, Location loc) {
+  for (Operation &op : *block) {
+    if (!isCheck(&op) || &op == block->getTerminator())
+      continue;
+    Operation *next = op.getNextNode();
+    if (next == block->getTerminator())
+      return;
+    OpBuilder b(next);
+    Value passed = b.create<arith::XOrIOp>(loc, cast<scf::IfOp>(op).getCondition(),
+                                           b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1));
+    scf::IfOp guard = guardRest(block, passed.getDefiningOp()->getNextNode(), passed, loc);
+    return guardAfterInlineChecks(&guard.getThenRegion().front(), loc);
+  }
+}
+
 struct GuardShapeChecksPass : tensorc::impl::GuardShapeChecksBase<GuardShapeChecksPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
     if (fn.isExternal() || !llvm::hasSingleElement(fn.getBody()))
       return;
     Block *entry = &fn.getBody().front();
+    guardAfterInlineChecks(guardEntry(fn, entry), fn.getLoc());
+  }
+
+  /// Hoists the checks that only read argument sizes to the top and runs the rest under them.
+  /// Returns the block that holds the computation (the guard's, or `entry` when nothing moved).
+  Block *guardEntry(func::FuncOp fn, Block *entry) {
     llvm::SetVector<Operation *> prologue;
     SmallVector<scf::IfOp> hoisted;
     for (Operation &op : *entry) {
@@ -77,7 +131,7 @@ struct GuardShapeChecksPass : tensorc::impl::GuardShapeChecksBase<GuardShapeChec
       hoisted.push_back(cast<scf::IfOp>(op));
     }
     if (hoisted.empty())
-      return;
+      return entry;
     // Move the prologue (in original order, so operands stay defined first) and the checks to the top.
     SmallVector<Operation *> ordered(prologue.begin(), prologue.end());
     llvm::sort(ordered, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
@@ -101,28 +155,7 @@ struct GuardShapeChecksPass : tensorc::impl::GuardShapeChecksBase<GuardShapeChec
       allOk = b.create<arith::AndIOp>(loc, allOk, b.create<arith::XOrIOp>(loc, check.getCondition(), trueV));
 
     // Everything from the anchor to the terminator runs under the guard.
-    auto ret = cast<func::ReturnOp>(entry->getTerminator());
-    SmallVector<Operation *> body;
-    for (Operation *op = anchor; op != ret; op = op->getNextNode())
-      body.push_back(op);
-    auto guard = b.create<scf::IfOp>(loc, ret.getOperandTypes(), allOk, /*withElseRegion=*/true);
-    Block *thenBlock = &guard.getThenRegion().front();
-    Block *elseBlock = &guard.getElseRegion().front();
-    for (Operation *op : body)
-      op->moveBefore(thenBlock, thenBlock->end());
-    OpBuilder tb = OpBuilder::atBlockEnd(thenBlock);
-    tb.create<scf::YieldOp>(loc, ret.getOperands());
-    // When a check failed the results are never looked at (the runtime raises): empty placeholders.
-    OpBuilder eb = OpBuilder::atBlockEnd(elseBlock);
-    SmallVector<Value> placeholders;
-    for (Type t : ret.getOperandTypes()) {
-      auto rt = cast<RankedTensorType>(t);
-      Value zero = eb.create<arith::ConstantIndexOp>(loc, 0);
-      SmallVector<Value> dyn(rt.getNumDynamicDims(), zero);
-      placeholders.push_back(eb.create<tensor::EmptyOp>(loc, rt, dyn));
-    }
-    eb.create<scf::YieldOp>(loc, placeholders);
-    ret->setOperands(guard.getResults());
+    return &guardRest(entry, anchor, allOk, loc).getThenRegion().front();
   }
 };
 } // namespace

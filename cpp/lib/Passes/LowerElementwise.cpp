@@ -298,13 +298,12 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
     Value x = bt.getX();
     auto xt = rankedOf(x);
     int64_t rank = resultType.getRank();
-    SmallVector<Value> sizes, haves;
+    SmallVector<Value> sizes;
     auto dyn = bt.getDynamicDims().begin();
     bool dynamicSource = false;
     for (int64_t d = 0; d < rank; ++d) {
       Value target = resultType.isDynamicDim(d) ? L.shapeScalar(loc, *dyn++) : L.idx(loc, resultType.getDimSize(d));
       if (xt.getDimSize(d) == 1) {
-        haves.push_back(L.idx(loc, 1));
         sizes.push_back(b.create<arith::MaxSIOp>(loc, target, L.idx(loc, 0)));
         continue;
       }
@@ -316,10 +315,9 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
       L.checks.require(b, loc, op, ok, "cannot broadcast a dimension of size {0} to size {1}", have, target);
       // A size-1 source dim stretches to the target; otherwise the loop stays within the source.
       sizes.push_back(xt.isDynamicDim(d) ? Value(b.create<arith::SelectOp>(loc, one, target, have)) : have);
-      haves.push_back(have);
     }
-    Value init = L.empty(loc, resultType, sizes);
     if (!dynamicSource) {
+      Value init = L.empty(loc, resultType, sizes);
       SmallVector<AffineExpr> exprs;
       for (int64_t d = 0; d < rank; ++d)
         exprs.push_back(xt.getDimSize(d) == 1 ? b.getAffineConstantExpr(0) : b.getAffineDimExpr(d));
@@ -328,25 +326,7 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
                        [](OpBuilder &, Location, ValueRange a) { return SmallVector<Value>{a[0]}; })[0];
     }
     // A dynamic source size may be 1 at run time: read x[i if size > 1 else 0] element by element.
-    return L.generic(loc, {}, init, {b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
-                     [&](OpBuilder &nb, Location l, ValueRange) {
-                       SmallVector<Value> at;
-                       for (int64_t d = 0; d < rank; ++d) {
-                         if (xt.getDimSize(d) == 1) {
-                           at.push_back(nb.create<arith::ConstantIndexOp>(l, 0));
-                           continue;
-                         }
-                         Value i = nb.create<linalg::IndexOp>(l, d);
-                         if (!xt.isDynamicDim(d)) {
-                           at.push_back(i);
-                           continue;
-                         }
-                         Value one = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, haves[d],
-                                                              nb.create<arith::ConstantIndexOp>(l, 1));
-                         at.push_back(nb.create<arith::SelectOp>(l, one, nb.create<arith::ConstantIndexOp>(l, 0), i));
-                       }
-                       return SmallVector<Value>{nb.create<tensor::ExtractOp>(l, x, at)};
-                     })[0];
+    return L.broadcastRead(loc, x, resultType, sizes);
   }
   return {};
 }

@@ -11,10 +11,13 @@ using namespace mlir;
 using namespace tensorc;
 using namespace tensorc::lowering;
 
-Value tensorc::lowering::lowerMatmul(MatmulOp op, Lowering &L) {
+namespace {
+const char *const kBatchMismatch = "batch dimension {0} differs ({{0} vs {{1}) and cannot be broadcast";
+
+/// The matmul of `lhs` and `rhs` (the op's operands, or their batch-broadcast copies).
+Value lowerMatmulOn(MatmulOp op, Lowering &L, Value lhs, Value rhs) {
   OpBuilder &b = L.b;
   Location loc = op.getLoc();
-  Value lhs = op.getLhs(), rhs = op.getRhs();
   auto at = rankedOf(lhs), bt = rankedOf(rhs);
   auto rt = op.getType();
   Type elt = rt.getElementType();
@@ -50,9 +53,7 @@ Value tensorc::lowering::lowerMatmul(MatmulOp op, Lowering &L) {
     if (sb != 1) {
       if (size) {
         Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, size, bs[ib]);
-        L.checks.require(b, loc, op, ok,
-                         llvm::formatv("batch dimension {0} differs ({{0} vs {{1}) and cannot be broadcast", i).str(),
-                         size, bs[ib]);
+        L.checks.require(b, loc, op, ok, llvm::formatv(kBatchMismatch, i).str(), size, bs[ib], L.broadcastKind());
         size = b.create<arith::MinSIOp>(loc, size, bs[ib]);
       } else {
         size = bs[ib];
@@ -102,4 +103,50 @@ Value tensorc::lowering::lowerMatmul(MatmulOp op, Lowering &L) {
       r = nb2.create<arith::AddIOp>(l, a[2], nb2.create<arith::MulIOp>(l, a[0], a[1]));
     return SmallVector<Value>{r};
   })[0];
+}
+} // namespace
+
+Value tensorc::lowering::lowerMatmul(MatmulOp op, Lowering &L) {
+  Value lhs = op.getLhs(), rhs = op.getRhs();
+  auto at = rankedOf(lhs), bt = rankedOf(rhs);
+  int64_t ra = at.getRank(), rb = bt.getRank();
+  int64_t ba = std::max<int64_t>(ra - 2, 0), bb = std::max<int64_t>(rb - 2, 0), nb = std::max(ba, bb);
+  auto dynamicBatch = [](RankedTensorType t, int64_t batch) {
+    return llvm::any_of(t.getShape().take_front(batch), ShapedType::isDynamic);
+  };
+  if (!L.dynamicBroadcast || ba == 0 || bb == 0 || !(dynamicBatch(at, ba) || dynamicBatch(bt, bb)))
+    return lowerMatmulOn(op, L, lhs, rhs);
+  // General variant: batch sizes broadcast by NumPy's rule on their run-time values; an operand with a
+  // dynamic batch size is stretched to the result's batch shape first.
+  Location loc = op.getLoc();
+  auto rt = op.getType();
+  SmallVector<Value> as = L.dims(loc, lhs), bs = L.dims(loc, rhs);
+  SmallVector<SmallVector<Value>> batchSizes(2, SmallVector<Value>(nb));
+  for (int64_t i = 0; i < nb; ++i) {
+    if (int64_t ia = i - (nb - ba); ia >= 0)
+      batchSizes[0][i] = as[ia];
+    if (int64_t ib = i - (nb - bb); ib >= 0)
+      batchSizes[1][i] = bs[ib];
+  }
+  auto [batch, ok] = L.broadcastSizes(op, batchSizes, rt.getShape().take_front(nb), kBatchMismatch);
+  SmallVector<Value> resultSizes(batch);
+  if (ra >= 2)
+    resultSizes.push_back(as[ra - 2]);
+  if (rb >= 2)
+    resultSizes.push_back(bs[rb - 1]);
+  auto stretch = [&, &batch = batch](Value v, int64_t batchRank) {
+    auto t = rankedOf(v);
+    if (!dynamicBatch(t, batchRank))
+      return v;
+    SmallVector<int64_t> shape(rt.getShape().slice(nb - batchRank, batchRank));
+    llvm::append_range(shape, t.getShape().drop_front(batchRank));
+    SmallVector<Value> sizes(ArrayRef<Value>(batch).drop_front(nb - batchRank));
+    llvm::append_range(sizes, ArrayRef<Value>(L.dims(loc, v)).drop_front(batchRank));
+    return L.broadcastRead(loc, v, RankedTensorType::get(shape, t.getElementType()), sizes);
+  };
+  return L.ifChecked(loc, ok, rt, resultSizes, [&] {
+    Value a = stretch(lhs, ba);
+    Value b = stretch(rhs, bb);
+    return lowerMatmulOn(op, L, a, b);
+  });
 }

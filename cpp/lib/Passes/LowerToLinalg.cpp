@@ -220,6 +220,48 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
     Value r = toStorage(b, loc, scalar(b, loc, scalars), resultType.getElementType());
     return b.create<tensor::FromElementsOp>(loc, resultType, ValueRange{r});
   }
+  // The loop nest over `sizes`; static size-1 dims of an operand broadcast through a 0 in its map.
+  Type outElt = resultType.getElementType();
+  auto build = [&](ValueRange ins, ArrayRef<Value> sizes) {
+    Value init = empty(loc, resultType, sizes);
+    SmallVector<AffineMap> maps;
+    for (Value v : ins) {
+      SmallVector<AffineExpr> exprs;
+      for (int64_t d = 0; d < rank; ++d)
+        exprs.push_back(rankedOf(v).getDimSize(d) == 1 ? b.getAffineConstantExpr(0) : b.getAffineDimExpr(d));
+      maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+    }
+    maps.push_back(b.getMultiDimIdentityMap(rank));
+    return generic(loc, ins, init, maps, std::string(rank, 'p'), [&](OpBuilder &nb, Location nl, ValueRange args) {
+      SmallVector<Value> logical;
+      for (Value a : args.drop_back())
+        logical.push_back(fromStorage(nb, nl, a));
+      return SmallVector<Value>{toStorage(nb, nl, scalar(nb, nl, logical), outElt)};
+    })[0];
+  };
+  const std::string mismatch = "operand sizes along axis {0} differ ({{0} vs {{1}) and cannot be broadcast";
+
+  if (dynamicBroadcast && operands.size() > 1 &&
+      llvm::any_of(operands, [](Value v) { return !rankedOf(v).hasStaticShape(); })) {
+    // General variant: operands with a dynamic size are stretched to the result (reading index 0
+    // where their size is 1); the fusion pass folds those reads into the loop nest.
+    SmallVector<SmallVector<Value>> operandSizes;
+    for (Value v : operands)
+      operandSizes.push_back(dims(loc, v));
+    auto [sizes, ok] = broadcastSizes(op, operandSizes, resultType.getShape(), mismatch);
+    return ifChecked(loc, ok, resultType, sizes, [&, &sizes = sizes] {
+      SmallVector<Value> ins;
+      for (Value v : operands)
+        ins.push_back(rankedOf(v).hasStaticShape()
+                          ? v
+                          : broadcastRead(loc, v, RankedTensorType::get(resultType.getShape(), elementOf(v)), sizes));
+      return build(ins, sizes);
+    });
+  }
+
+  // Default variant: a dynamic size never broadcasts. Sizes that disagree fail a Broadcast check (the
+  // runtime then retries with the general variant) and are clamped to the smaller one so that, until
+  // the runtime raises, no operand is read out of bounds.
   SmallVector<Value> sizes;
   for (int64_t d = 0; d < rank; ++d) {
     if (!resultType.isDynamicDim(d)) {
@@ -231,7 +273,7 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
           Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, got, want);
           checks.require(b, loc, op, ok,
                          llvm::formatv("operand size along axis {0} is {{0}, expected {{1}", d).str(), got,
-                         want);
+                         want, broadcastKind());
         }
       continue;
     }
@@ -246,32 +288,86 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
         continue;
       }
       Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, size, s);
-      checks.require(
-          b, loc, op, ok,
-          llvm::formatv("operand sizes along axis {0} differ ({{0} vs {{1}) and cannot be broadcast", d).str(),
-          size, s);
-      // Clamp to the smaller size so that, until the runtime raises, no operand is read out of bounds.
+      checks.require(b, loc, op, ok, llvm::formatv(mismatch.c_str(), d).str(), size, s, broadcastKind());
       size = b.create<arith::MinSIOp>(loc, size, s);
     }
     sizes.push_back(size ? size : idx(loc, 1));
   }
-  Value init = empty(loc, resultType, sizes);
-  SmallVector<AffineMap> maps;
-  for (Value v : operands) {
-    SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < rank; ++d)
-      exprs.push_back(rankedOf(v).getDimSize(d) == 1 ? b.getAffineConstantExpr(0) : b.getAffineDimExpr(d));
-    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  return build(operands, sizes);
+}
+
+std::pair<SmallVector<Value>, Value> Lowering::broadcastSizes(Operation *op,
+                                                             ArrayRef<SmallVector<Value>> operandSizes,
+                                                             ArrayRef<int64_t> staticSizes, StringRef what) {
+  Location loc = op->getLoc();
+  Value one = idx(loc, 1);
+  Value allOk = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
+  SmallVector<Value> result;
+  for (size_t d = 0; d < staticSizes.size(); ++d) {
+    Value r;
+    if (staticSizes[d] != ShapedType::kDynamic) {
+      r = idx(loc, staticSizes[d]);
+    } else {
+      // NumPy: the size of the first operand that is not 1 (1 when all are).
+      for (const SmallVector<Value> &s : operandSizes)
+        if (d < s.size() && s[d])
+          r = r ? Value(b.create<arith::SelectOp>(
+                      loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, r, one), s[d], r))
+                : s[d];
+      if (!r)
+        r = one;
+    }
+    for (const SmallVector<Value> &s : operandSizes) {
+      if (d >= s.size() || !s[d])
+        continue;
+      Value ok = b.create<arith::OrIOp>(loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, s[d], r),
+                                        b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, s[d], one));
+      checks.require(b, loc, op, ok, llvm::formatv(what.str().c_str(), d).str(), r, s[d], broadcastKind());
+      allOk = b.create<arith::AndIOp>(loc, allOk, ok);
+    }
+    result.push_back(r);
   }
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  std::string its(rank, 'p');
-  Type outElt = resultType.getElementType();
-  return generic(loc, operands, init, maps, its, [&](OpBuilder &nb, Location nl, ValueRange args) {
-    SmallVector<Value> logical;
-    for (Value a : args.drop_back())
-      logical.push_back(fromStorage(nb, nl, a));
-    return SmallVector<Value>{toStorage(nb, nl, scalar(nb, nl, logical), outElt)};
-  })[0];
+  return {result, allOk};
+}
+
+Value Lowering::broadcastRead(Location loc, Value x, RankedTensorType type, ArrayRef<Value> sizes) {
+  auto xt = rankedOf(x);
+  int64_t rank = type.getRank();
+  SmallVector<Value> have = dims(loc, x);
+  Value init = empty(loc, type, sizes);
+  return generic(loc, {}, init, {b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
+                 [&](OpBuilder &nb, Location l, ValueRange) {
+                   SmallVector<Value> at;
+                   for (int64_t d = 0; d < rank; ++d) {
+                     if (xt.getDimSize(d) == 1) {
+                       at.push_back(nb.create<arith::ConstantIndexOp>(l, 0));
+                       continue;
+                     }
+                     Value i = nb.create<linalg::IndexOp>(l, d);
+                     if (!xt.isDynamicDim(d)) {
+                       at.push_back(i);
+                       continue;
+                     }
+                     Value isOne = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, have[d],
+                                                            nb.create<arith::ConstantIndexOp>(l, 1));
+                     at.push_back(nb.create<arith::SelectOp>(l, isOne, nb.create<arith::ConstantIndexOp>(l, 0), i));
+                   }
+                   return SmallVector<Value>{nb.create<tensor::ExtractOp>(l, x, at)};
+                 })[0];
+}
+
+Value Lowering::ifChecked(Location loc, Value ok, RankedTensorType type, ArrayRef<Value> sizes,
+                          const std::function<Value()> &build) {
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{type}, ok, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  Value v = build();
+  if (v.getType() != type)
+    v = b.create<tensor::CastOp>(loc, type, v);
+  b.create<scf::YieldOp>(loc, v);
+  b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  b.create<scf::YieldOp>(loc, empty(loc, type, sizes));
+  return ifOp.getResult(0);
 }
 
 RankedTensorType Lowering::reducedType(Value x, ArrayRef<int64_t> axes, Type elt, SmallVectorImpl<Value> &sizes,
@@ -363,6 +459,7 @@ Value Lowering::collapseUnitDims(Location loc, Value src, RankedTensorType dstTy
 //===----------------------------------------------------------------------===//
 namespace {
 struct LowerToLinalgPass : tensorc::impl::LowerToLinalgBase<LowerToLinalgPass> {
+  using LowerToLinalgBase::LowerToLinalgBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     SmallVector<Operation *> ops;
@@ -372,7 +469,7 @@ struct LowerToLinalgPass : tensorc::impl::LowerToLinalgBase<LowerToLinalgPass> {
     });
     Checks checks(module);
     OpBuilder builder(&getContext());
-    Lowering L{builder, checks};
+    Lowering L{builder, checks, dynamicBroadcast};
     // Bool tensors are stored one byte per element, as NumPy does (and as MLIR's memref lowering
     // requires: it rejects loads of i1). Function arguments switch to i8 storage up front; each op's
     // result switches just before it is lowered, and scalar bodies convert at the edges.

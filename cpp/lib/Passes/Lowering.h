@@ -49,9 +49,18 @@ mlir::Value toStorage(mlir::OpBuilder &b, mlir::Location loc, mlir::Value scalar
 /// "tensorc.add at model.py:12" for diagnostics.
 std::string describe(mlir::Operation *op);
 
+/// The error kind of a check that a size of 1 at run time may have failed: the runtime answers it by
+/// switching to the variant lowered with `dynamic-broadcast` (see LowerToLinalg in Passes.td).
+inline constexpr llvm::StringLiteral kBroadcastKind = "Broadcast";
+
 struct Lowering {
   mlir::OpBuilder &b;
   Checks &checks;
+  /// The general variant: any dynamic size may be 1 at run time and broadcast.
+  bool dynamicBroadcast = false;
+  /// The error kind of broadcasting checks: kBroadcastKind in the default variant (a size of 1 there
+  /// means "retry with the general variant"), a plain ValueError in the general one.
+  llvm::StringRef broadcastKind() const { return dynamicBroadcast ? "" : kBroadcastKind; }
 
   mlir::Value idx(mlir::Location loc, int64_t v);
   /// The index-typed sizes of every dimension of a ranked tensor.
@@ -80,6 +89,22 @@ struct Lowering {
   mlir::Value elementwise(mlir::Operation *op, mlir::ValueRange operands, mlir::RankedTensorType resultType,
                           const std::function<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                                           mlir::ValueRange)> &scalar);
+
+  /// NumPy broadcasting of run-time sizes (the general variant). `operandSizes[i][d]` is the size of
+  /// operand i along axis d (null where the operand has no such axis); `staticSizes[d]` is the
+  /// result's static size or ShapedType::kDynamic. Emits one check per operand and axis (`s == r` or
+  /// `s == 1`) and returns the result sizes and whether every check passed.
+  std::pair<llvm::SmallVector<mlir::Value>, mlir::Value>
+  broadcastSizes(mlir::Operation *op, llvm::ArrayRef<llvm::SmallVector<mlir::Value>> operandSizes,
+                 llvm::ArrayRef<int64_t> staticSizes, llvm::StringRef what);
+  /// `x` stretched to `type` (same rank) with NumPy broadcasting on run-time sizes: element i reads
+  /// x at `select(size == 1, 0, i)` along each dynamic axis, 0 along static-1 axes.
+  mlir::Value broadcastRead(mlir::Location loc, mlir::Value x, mlir::RankedTensorType type,
+                            llvm::ArrayRef<mlir::Value> sizes);
+  /// `scf.if ok { build() } else { uninitialized tensor of type/sizes }`: the general variant computes
+  /// only when every size check passed (the runtime raises otherwise, the result is never read).
+  mlir::Value ifChecked(mlir::Location loc, mlir::Value ok, mlir::RankedTensorType type,
+                        llvm::ArrayRef<mlir::Value> sizes, const std::function<mlir::Value()> &build);
 
   /// Reduction of `x` over `axes` into `init` (a tensor of x's shape without those axes).
   mlir::Value reduce(mlir::Location loc, mlir::Value x, llvm::ArrayRef<int64_t> axes, mlir::Value init,

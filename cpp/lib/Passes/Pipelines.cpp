@@ -21,7 +21,8 @@ const NamedPipeline kPipelines[] = {
      "tensorc-canonicalize,tensorc-merge,tensorc-stabilize,tensorc-canonicalize,tensorc-merge,"
      "tensorc-specialize,tensorc-merge"},
     {"tensorc-to-linalg", "tensorc -> linalg/tensor/arith/math on tensors, then elementwise fusion",
-     "tensorc-lower-to-linalg,canonicalize,cse,func.func(tensorc-guard-shape-checks),tensorc-fuse,tensorc-fuse-rows,canonicalize,cse"},
+     "tensorc-lower-to-linalg,canonicalize,cse,resolve-ranked-shaped-type-result-dims,canonicalize,"
+     "func.func(tensorc-guard-shape-checks),tensorc-fuse,tensorc-fuse-rows,canonicalize,cse"},
     {"tensorc-bufferize",
      "One-shot bufferization (inputs read-only), deallocation, linalg -> loops",
      "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},"

@@ -151,7 +151,30 @@ def LowerToLinalg : Pass<"tensorc-lower-to-linalg", "::mlir::ModuleOp"> {
     with sizes clamped so that no memory outside the operands is touched. The messages, which name the
     op and its source location, are collected in the module attribute `tensorc.checks` (indexed by
     `code`), where the runtime finds them.
+
+    Run-time broadcasting. NumPy broadcasts every size that is 1 when the program runs, including sizes
+    computed inside the program (`x[:, -2:2:3]` of a dynamic dim). Size-1 *input* dims are static 1s
+    (the runtime compiles one specialization per pattern of them), so by default a dynamic size is
+    assumed not to broadcast: the loops stay affine and fusible, and a size that turns out to be 1
+    fails a check of kind `Broadcast`. On that failure the runtime switches to the variant compiled
+    with `dynamic-broadcast=true`, where every dynamic size may broadcast: its result size follows
+    NumPy's rule (`r = (r == 1) ? s : r` over the operands), each operand with a dynamic dim is read
+    at `select(size == 1, 0, i)`, and the computation runs only when every size is 1 or `r`:
+
+    ```mlir
+    %r = tensorc.add %a, %b : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+    // with dynamic-broadcast=true becomes
+    %ok = ... (%na == %r or %na == 1) and (%nb == %r or %nb == 1)
+    %r = scf.if %ok {
+      %a2 = linalg.generic outs(%empty) { tensor.extract %a[select(%na == 1, 0, i)] }   // likewise %b2
+      scf.yield (linalg.generic ins(%a2, %b2) { arith.addf })
+    } else { scf.yield %empty }
+    ```
   }];
+  let options = [
+    Option<"dynamicBroadcast", "dynamic-broadcast", "bool", /*default=*/"false",
+           "Let every dynamic size broadcast when it is 1 at run time (the general variant)">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect", "::mlir::func::FuncDialect"];
