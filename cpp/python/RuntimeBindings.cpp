@@ -563,6 +563,11 @@ private:
   }
 
   void raiseCheck(const rt::CheckFailure &failure) const {
+    if (failure.code == rt::kOutOfMemoryCode) {
+      PyErr_Format(PyExc_MemoryError, "Unable to allocate %lld bytes for an array of the compiled function",
+                   static_cast<long long>(failure.a));
+      return;
+    }
     if (failure.code < 0 || static_cast<uint64_t>(failure.code) >= messages_.size()) {
       PyErr_Format(PyExc_ValueError, "runtime check %lld failed (values %lld, %lld)",
                    static_cast<long long>(failure.code), static_cast<long long>(failure.a),

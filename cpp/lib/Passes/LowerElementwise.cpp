@@ -275,12 +275,15 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
       L.checks.require(b, loc, op, ok, "negative dimensions are not allowed ({0})", n);
       sizes.push_back(b.create<arith::MaxSIOp>(loc, n, L.idx(loc, 0)));
     }
+    if (!resultType.hasStaticShape())
+      L.checkByteSize(op, resultType, sizes);
     Value v = b.create<arith::ConstantOp>(loc, storageAttr(cast<TypedAttr>(f.getValue())));
     return L.filled(loc, resultType, sizes, v);
   }
   if (auto a = dyn_cast<ArangeOp>(op)) {
     // np.arange(n) with n < 0 is empty.
     Value n = b.create<arith::MaxSIOp>(loc, L.shapeScalar(loc, a.getN()), L.idx(loc, 0));
+    L.checkByteSize(op, resultType, {n});
     Value init = L.empty(loc, resultType, {n});
     Type elt = resultType.getElementType();
     return L.generic(loc, {}, init, {b.getMultiDimIdentityMap(1)}, "p",
@@ -316,6 +319,8 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
       // A size-1 source dim stretches to the target; otherwise the loop stays within the source.
       sizes.push_back(xt.isDynamicDim(d) ? Value(b.create<arith::SelectOp>(loc, one, target, have)) : have);
     }
+    if (!resultType.hasStaticShape())
+      L.checkByteSize(op, resultType, sizes);
     if (!dynamicSource) {
       Value init = L.empty(loc, resultType, sizes);
       SmallVector<AffineExpr> exprs;

@@ -106,9 +106,16 @@ Value lowerConcatenate(Lowering &L, ConcatenateOp op) {
   SmallVector<Value> sizes(common);
   sizes[axis] = total;
   Value result = L.empty(loc, rt, sizes);
+  // A statically empty result needs no copies; a statically empty part adds nothing (and a slice at
+  // offset 0 of a static 0 dim does not verify).
+  auto staticallyEmpty = [](Value v) { return llvm::is_contained(rankedOf(v).getShape(), 0); };
+  if (staticallyEmpty(result))
+    return result;
   Value offset = L.idx(loc, 0);
   SmallVector<OpFoldResult> zeros(rank, b.getIndexAttr(0)), ones(rank, b.getIndexAttr(1));
   for (Value x : op.getXs()) {
+    if (staticallyEmpty(x))
+      continue;
     SmallVector<OpFoldResult> sz;
     Value along = b.create<tensor::DimOp>(loc, x, axis);
     for (int64_t d = 0; d < rank; ++d)

@@ -7,6 +7,8 @@
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <limits>
+
 namespace tensorc {
 #define GEN_PASS_DEF_LOWERTOLINALG
 #include "tensorc/Passes/Passes.h.inc"
@@ -354,6 +356,25 @@ Value Lowering::broadcastRead(Location loc, Value x, RankedTensorType type, Arra
                    }
                    return SmallVector<Value>{nb.create<tensor::ExtractOp>(l, x, at)};
                  })[0];
+}
+
+void Lowering::checkByteSize(Operation *op, RankedTensorType type, ArrayRef<Value> sizes) {
+  Location loc = op->getLoc();
+  const int64_t itemBytes = std::max<int64_t>(1, type.getElementType().getIntOrFloatBitWidth() / 8);
+  Value limit = idx(loc, std::numeric_limits<int64_t>::max() / itemBytes);
+  Value one = idx(loc, 1);
+  // count * s fits when count <= limit / s; the running count stays <= limit, so nothing overflows.
+  // Like NumPy, a 0 size counts as 1 here: (2**40, 2**40, 0) is too big too.
+  Value count = one, fits = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
+  for (Value s : sizes) {
+    Value positive = b.create<arith::MaxSIOp>(loc, s, one);
+    Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, count,
+                                       b.create<arith::DivSIOp>(loc, limit, positive));
+    fits = b.create<arith::AndIOp>(loc, fits, ok);
+    count = b.create<arith::SelectOp>(loc, ok, b.create<arith::MulIOp>(loc, count, positive), limit);
+  }
+  checks.require(b, loc, op, fits,
+                 "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size");
 }
 
 Value Lowering::ifChecked(Location loc, Value ok, RankedTensorType type, ArrayRef<Value> sizes,

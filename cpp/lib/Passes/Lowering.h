@@ -106,6 +106,11 @@ struct Lowering {
   mlir::Value ifChecked(mlir::Location loc, mlir::Value ok, mlir::RankedTensorType type,
                         llvm::ArrayRef<mlir::Value> sizes, const std::function<mlir::Value()> &build);
 
+  /// Sizes that come from values (zeros((n, n)), arange(n), broadcast_to): checks that the array's
+  /// byte size fits in a pointer difference, as NumPy does ("array is too big"); an overflowing
+  /// element count would allocate a small buffer and write far past it.
+  void checkByteSize(mlir::Operation *op, mlir::RankedTensorType type, llvm::ArrayRef<mlir::Value> sizes);
+
   /// Reduction of `x` over `axes` into `init` (a tensor of x's shape without those axes).
   mlir::Value reduce(mlir::Location loc, mlir::Value x, llvm::ArrayRef<int64_t> axes, mlir::Value init,
                      const std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value elem,

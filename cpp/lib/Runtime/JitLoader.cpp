@@ -21,6 +21,7 @@
 // Defined in KernelAbi.cpp; their addresses are handed to the JIT as absolute symbols.
 extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b);
 extern "C" void memrefCopy(int64_t elemSize, void *src, void *dst);
+extern "C" void *tensorc_malloc(size_t size);
 
 namespace tensorc::runtime {
 
@@ -66,7 +67,8 @@ llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &d
   // released by the runtime's std::free (the capsule that owns an output array). Resolving them by
   // name could pick another allocator (an LD_PRELOADed jemalloc or sanitizer vs the libc found through
   // a library handle), and memory from one freed by the other corrupts the heap.
-  add("malloc", static_cast<void *(*)(size_t)>(&std::malloc));
+  // malloc raises MemoryError instead of returning null (KernelAbi.cpp).
+  add("malloc", &tensorc_malloc);
   add("free", static_cast<void (*)(void *)>(&std::free));
   add("calloc", static_cast<void *(*)(size_t, size_t)>(&std::calloc));
   add("realloc", static_cast<void *(*)(void *, size_t)>(&std::realloc));

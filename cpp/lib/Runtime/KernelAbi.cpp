@@ -6,6 +6,8 @@
 #include "tensorc/Runtime/Api.h"
 
 #include <array>
+#include <csetjmp>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <utility>
@@ -20,8 +22,10 @@ struct CheckState {
   int64_t code;
   int64_t a;
   int64_t b;
+  /// Where a failed allocation returns to (invokeKernel of this thread's running call).
+  std::jmp_buf outOfMemory;
 };
-thread_local CheckState checkState{false, 0, 0, 0};
+thread_local CheckState checkState{false, 0, 0, 0, {}};
 
 /// MLIR's `UnrankedMemRefType<T>`: what `memref.copy` passes to its library fallback.
 struct UnrankedMemRef {
@@ -102,6 +106,23 @@ extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b) {
   state.b = b;
 }
 
+/// The kernels' allocator. Generated code does not test what malloc returns, so a failed allocation
+/// (np.zeros((n, n)) with a size that fits a pointer but not the machine) would write through null:
+/// instead it unwinds to invokeKernel, which reports kOutOfMemoryCode. The generated code has no
+/// cleanups to run, so jumping over its frames is safe; what it had allocated before leaks.
+extern "C" void *tensorc_malloc(size_t size) {
+  void *p = std::malloc(size);
+  if (!p && size != 0) {
+    CheckState &state = checkState;
+    state.failed = true;
+    state.code = tensorc::runtime::kOutOfMemoryCode;
+    state.a = static_cast<int64_t>(size);
+    state.b = 0;
+    std::longjmp(state.outOfMemory, 1);
+  }
+  return p;
+}
+
 /// Same contract as MLIR's `memrefCopy` in CRunnerUtils: copy `src` into `dst`, both of the same rank
 /// and sizes, any strides and offsets. Lowered `memref.copy` calls it when either side is not
 /// contiguous (for example returning a strided slice through an identity-layout function boundary).
@@ -166,7 +187,8 @@ bool invokeKernel(void *entry, void *const *args, size_t nargs, CheckFailure *fa
   }
   CheckState &state = checkState;
   state.failed = false;
-  kCallers[nargs](entry, args);
+  if (setjmp(state.outOfMemory) == 0)
+    kCallers[nargs](entry, args);
   if (!state.failed)
     return false;
   state.failed = false;

@@ -78,6 +78,10 @@ struct CheckFailure {
   int64_t b = 0;
 };
 
+/// CheckFailure::code when an allocation of the kernel failed (then `a` is the number of bytes asked
+/// for): the runtime raises MemoryError. Buffers the kernel allocated before are not freed.
+constexpr int64_t kOutOfMemoryCode = -2;
+
 /// Most pointer arguments a kernel entry point may take (result buffer + one per input).
 constexpr size_t kMaxKernelArgs = 64;
 

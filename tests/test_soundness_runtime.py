@@ -1,0 +1,189 @@
+"""Regression tests of the soundness issue's runtime findings: run-time broadcasting (sizes that are 1
+only when the program runs), writes after failed checks, outputs that own their memory, Python ints
+range-checked like NumPy 2, sizes that overflow or cannot be allocated, and argument messages.
+
+Cases that used to kill the interpreter run in a subprocess, so a regression fails one test instead of
+the whole session."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import tensorc as tc
+from conftest import assert_close, requires_native
+
+pytestmark = requires_native
+
+
+def run_isolated(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=300)
+
+
+# ---- sizes that are 1 only at run time broadcast as in NumPy --------------------------------------
+
+def test_runtime_size_one_from_slicing_broadcasts():
+    x = tc.matrix("x", dtype="float64")
+    f = tc.function([x], x >= x[:, -2:2:3])
+    for shape in [(4, 2), (1, 2), (0, 2), (4, 1), (3, 3)]:
+        a = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+        np.testing.assert_array_equal(f(a), a >= a[:, -2:2:3])
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        f(np.ones((3, 5)))  # (3, 5) vs (3, 0): NumPy raises too
+
+
+def test_runtime_broadcast_keeps_errors():
+    x = tc.vector("x", dtype="float64")
+    f = tc.function([x], x[1:] + x[:3])
+    np.testing.assert_array_equal(f(np.arange(4.0)), np.arange(4.0)[1:] + np.arange(4.0)[:3])
+    np.testing.assert_array_equal(f(np.arange(2.0)), np.arange(2.0)[1:] + np.arange(2.0)[:3])  # (1,) + (2,)
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        f(np.arange(6.0))  # (5,) vs (3,)
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        f(np.arange(6.0))  # the general variant raises the same error every time
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_runtime_broadcast_three_operands_and_where(dtype):
+    x = tc.matrix("x", dtype=dtype)
+    y = tc.matrix("y", dtype=dtype)
+    f = tc.function([x, y], [tc.where(x[:1] > 0, y[:, :1], x * y[-1:]), (x[:, ::2] - y[:1]) * 2])
+    rng = np.random.default_rng(0)
+    for sx, sy in [((3, 2), (3, 2)), ((1, 1), (4, 1)), ((3, 1), (1, 1)), ((2, 3), (2, 2))]:
+        a, b = rng.standard_normal(sx).astype(dtype), rng.standard_normal(sy).astype(dtype)
+        try:
+            expected = [np.where(a[:1] > 0, b[:, :1], a * b[-1:]), (a[:, ::2] - b[:1]) * 2]
+        except ValueError:
+            with pytest.raises(ValueError):
+                f(a, b)
+            continue
+        for got, want in zip(f(a, b), expected):
+            assert_close(got, want)
+
+
+def test_runtime_broadcast_in_batched_matmul():
+    a = tc.tensor3("a", dtype="float64")
+    b = tc.tensor3("b", dtype="float64")
+    f = tc.function([a, b], a[:1] @ b)
+    rng = np.random.default_rng(1)
+    for na, nb in [(3, 4), (1, 4), (2, 1)]:
+        x, y = rng.standard_normal((na, 2, 3)), rng.standard_normal((nb, 3, 5))
+        assert_close(f(x, y), x[:1] @ y)
+
+
+def test_more_than_64_input_dims_broadcast():
+    # 65 input dims in all: the size-1 mask cannot describe them, so input dims of size 1 are dynamic
+    # and the general variant broadcasts them (a rank-61 input that the outputs ignore keeps it cheap).
+    a = tc.matrix("a", dtype="float64")
+    b = tc.matrix("b", dtype="float64")
+    c = tc.tensor("float64", 61, "c")
+    f = tc.function([a, b, c], a + b)
+    unused = np.ones((1,) * 61)
+    x, y = np.ones((1, 3)), np.arange(2.0).reshape(2, 1)
+    assert_close(f(x, y, unused), x + y)
+    assert_close(f(y, y, unused), y + y)
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        f(np.ones((3, 1)), y, unused)
+
+
+def test_traced_runtime_broadcast():
+    @tc.compile
+    def g(x):
+        return np.logaddexp(x, x[None, :1:-2])
+
+    a = np.random.default_rng(2).standard_normal((4, 4, 4)).astype(np.float32)
+    assert_close(g(a), np.logaddexp(a, a[None, :1:-2]), loose=True)
+
+
+# ---- no loop runs after a failed check (these used to corrupt the heap) ---------------------------
+
+def test_failed_checks_never_corrupt_the_heap():
+    result = run_isolated("""
+        import numpy as np, tensorc as tc
+        x = tc.tensor3("x", dtype="float32")
+        f = tc.function([x], tc.logaddexp(x, x[None, :1:-2]))
+        y = tc.tensor("int32", 4, "y")
+        g = tc.function([y], y / y[None, ::3, -7:2:1])
+        v = tc.vector("v", dtype="float64")
+        h = tc.function([v], v[1:] * v[:3])
+        for _ in range(30):
+            f(np.ones((4, 4, 4), np.float32)); g(np.ones((2, 2, 2, 2), np.int32))
+            try:
+                h(np.ones(7))
+            except ValueError:
+                pass
+        print("ok")
+    """)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+# ---- every returned array owns its memory ---------------------------------------------------------
+
+def test_outputs_never_share_memory():
+    x = tc.vector("x", dtype="float64")
+    y = x * 2
+    for outs in ([x * 2, x * 2], [y, y], [x, x], [y, y[1:]], [x, x[::2]]):
+        results = tc.function([x], outs)(np.arange(4.0))
+        assert not np.shares_memory(results[0], results[1])
+        expected1 = results[1].copy()
+        results[0][...] = -1
+        np.testing.assert_array_equal(results[1], expected1)
+
+
+# ---- Python ints are weak and range-checked as in NumPy 2 ------------------------------------------
+
+def test_python_int_out_of_range_for_the_traced_dtype():
+    @tc.compile
+    def g(a, s):
+        return a + s
+
+    np.testing.assert_array_equal(g(np.ones(3, np.int32), 1), np.full(3, 2, np.int32))
+    with pytest.raises(OverflowError, match="out of bounds for int32"):
+        g(np.ones(3, np.int32), 2**40)
+    np.testing.assert_array_equal(g(np.ones(3, np.int32), -2**31), np.ones(3, np.int32) + np.int32(-2**31))
+    np.testing.assert_array_equal(g(np.ones(3, np.int64), 2**40), np.ones(3, np.int64) + 2**40)
+
+
+# ---- sizes that overflow or cannot be allocated ---------------------------------------------------
+
+def test_sizes_that_overflow_or_do_not_fit_raise():
+    n = tc.scalar("n", dtype="int64")
+    square = tc.function([n], tc.zeros((n, n)))
+    with pytest.raises(ValueError, match="array is too big"):
+        square(np.int64(2**33))
+    assert square(np.int64(3)).shape == (3, 3)
+    with pytest.raises(ValueError, match="array is too big"):
+        tc.function([n], tc.zeros((n, n, 0)))(np.int64(2**40))  # as NumPy: a 0 size counts as 1 here
+    with pytest.raises(ValueError, match="array is too big"):
+        tc.function([n], tc.arange(n))(np.int64(2**62))
+    with pytest.raises(MemoryError):
+        tc.function([n], tc.arange(n)[:3])(np.int64(2**42))  # fits a pointer, not the machine
+
+
+# ---- statically empty parts -----------------------------------------------------------------------
+
+def test_concatenate_of_statically_empty_slices():
+    x = tc.vector("x", dtype="int64")
+    f = tc.function([x], tc.concatenate([x[2:5:3]] * 3))
+    for n in (0, 1, 3, 6):
+        a = np.arange(n)
+        np.testing.assert_array_equal(f(a), np.concatenate([a[2:5:3]] * 3))
+
+
+# ---- argument messages ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,name", [(None, "NoneType"), ("abc", "str"), ({}, "dict"), (object(), "object")])
+def test_non_arrays_are_named_by_python_type(value, name):
+    f = tc.function([x := tc.matrix("x", dtype="float32")], x + 1)
+    with pytest.raises(TypeError, match=rf"argument 'x': expected a 2-d float32 array, got {name}"):
+        f(value)
+
+
+def test_list_of_floats_for_float32_says_how_to_pass_it():
+    f = tc.function([x := tc.matrix("x", dtype="float32")], x + 1)
+    with pytest.raises(TypeError, match=r"got float64: NumPy turns this list .*np\.asarray\(value, dtype=np\.float32\)"):
+        f([[1.0, 2.0]])
