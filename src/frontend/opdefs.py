@@ -2,9 +2,9 @@
 
 Each entry mirrors one op of cpp/include/tensorc/Dialect/TensorcOps.td. Inference follows the
 dialect's verifier: elementwise operands have equal ranks and element types (the frontend inserts
-expand_dims and cast first), a static 1 broadcasts, and a dynamic size is never broadcast, so two
-sizes are compatible when equal, when one is a static 1, or when either is dynamic (checked at run
-time by the compiled code).
+expand_dims and cast first), a static 1 broadcasts, and a dynamic size broadcasts when it is 1 at run
+time, so two sizes are compatible when equal, when one is a static 1, or when either is dynamic
+(decided at run time by the compiled code: docs/DIALECT.md, "Broadcasting").
 """
 from __future__ import annotations
 
