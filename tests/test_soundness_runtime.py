@@ -75,6 +75,21 @@ def test_runtime_broadcast_in_batched_matmul():
         assert_close(f(x, y), x[:1] @ y)
 
 
+def test_runtime_broadcast_of_gather_indices():
+    x = tc.matrix("x", dtype="float64")
+    i = tc.vector("i", dtype="int64")
+    j = tc.vector("j", dtype="int64")
+    f = tc.function([x, i, j], x[i, j[:1]])
+    a = np.arange(12.0).reshape(3, 4)
+    for ii, jj in [([0, 2, 1], [3, 1]), ([1], [2, 0]), ([0, 1], [1])]:
+        ii, jj = np.array(ii), np.array(jj)
+        np.testing.assert_array_equal(f(a, ii, jj), a[ii, jj[:1]])
+    with pytest.raises(IndexError, match="could not be broadcast"):
+        tc.function([x, i, j], x[i, j[1:]])(a, np.array([0, 1]), np.array([0, 1, 2, 3]))
+    with pytest.raises(IndexError, match="out of bounds"):
+        f(a, np.array([0, 1]), np.array([9]))
+
+
 def test_more_than_64_input_dims_broadcast():
     # 65 input dims in all: the size-1 mask cannot describe them, so input dims of size 1 are dynamic
     # and the general variant broadcasts them (a rank-61 input that the outputs ignore keeps it cheap).

@@ -128,7 +128,8 @@ Value tensorc::lowering::lowerMatmul(MatmulOp op, Lowering &L) {
     if (int64_t ib = i - (nb - bb); ib >= 0)
       batchSizes[1][i] = bs[ib];
   }
-  auto [batch, ok] = L.broadcastSizes(op, batchSizes, rt.getShape().take_front(nb), kBatchMismatch);
+  auto [batch, ok] = L.broadcastSizes(op, batchSizes, rt.getShape().take_front(nb),
+                                      [](size_t i) { return llvm::formatv(kBatchMismatch, i).str(); });
   SmallVector<Value> resultSizes(batch);
   if (ra >= 2)
     resultSizes.push_back(as[ra - 2]);

@@ -10,6 +10,9 @@ using namespace tensorc;
 using namespace tensorc::lowering;
 
 namespace {
+const char *const kIndexShapeMismatch =
+    "shape mismatch: indexing arrays could not be broadcast together ({0} vs {1})";
+
 Value lowerTranspose(Lowering &L, TransposeOp op) {
   Location loc = op.getLoc();
   SmallVector<Value> in = L.dims(loc, op.getX()), sizes;
@@ -194,33 +197,33 @@ Value lowerSlice(Lowering &L, SliceOp op) {
                    })[0];
 }
 
-Value lowerGather(Lowering &L, GatherOp op) {
+/// The gather of `x` at `indices` (the op's index tensors, or their broadcast copies).
+Value lowerGatherOn(Lowering &L, GatherOp op, ValueRange indices) {
   OpBuilder &b = L.b;
   Location loc = op.getLoc();
   Value x = op.getX();
   int64_t axis = op.getAxis();
-  int64_t k = op.getIndices().size();
+  int64_t k = indices.size();
   auto rt = op.getType();
   int64_t rank = rt.getRank();
-  auto idxType = rankedOf(op.getIndices()[0]);
+  auto idxType = rankedOf(indices[0]);
   int64_t idxRank = idxType.getRank();
   SmallVector<Value> xs = L.dims(loc, x);
 
   // The index tensors must agree in shape (the frontend broadcasts them); the loops follow the first.
-  for (Value other : op.getIndices().drop_front()) {
-    SmallVector<Value> a = L.dims(loc, op.getIndices()[0]), o = L.dims(loc, other);
+  for (Value other : indices.drop_front()) {
+    SmallVector<Value> a = L.dims(loc, indices[0]), o = L.dims(loc, other);
     for (int64_t d = 0; d < idxRank; ++d) {
       Value same = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, a[d], o[d]);
-      L.checks.require(b, loc, op, same,
-                       "shape mismatch: indexing arrays could not be broadcast together ({0} vs {1})", a[d], o[d],
-                       "IndexError");
+      L.checks.require(b, loc, op, same, kIndexShapeMismatch, a[d], o[d],
+                       L.dynamicBroadcast ? "IndexError" : L.broadcastKind());
     }
   }
   // Bounds: count the out-of-range indices of every index tensor in one reduction each.
   Value ok = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
   for (int64_t j = 0; j < k; ++j) {
     Value n = xs[axis + j];
-    Value cnt = L.countOutOfRange(loc, op.getIndices()[j], n);
+    Value cnt = L.countOutOfRange(loc, indices[j], n);
     Value thisOk = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, cnt, b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
     L.checks.require(b, loc, op, thisOk,
                      llvm::formatv("{{0} index value(s) out of bounds for axis {0} with size {{1}", axis + j).str(), cnt,
@@ -231,7 +234,7 @@ Value lowerGather(Lowering &L, GatherOp op) {
   SmallVector<Value> sizes;
   for (int64_t d = 0; d < axis; ++d)
     sizes.push_back(xs[d]);
-  llvm::append_range(sizes, L.dims(loc, op.getIndices()[0]));
+  llvm::append_range(sizes, L.dims(loc, indices[0]));
   for (int64_t d = axis + k; d < (int64_t)xs.size(); ++d)
     sizes.push_back(xs[d]);
 
@@ -249,7 +252,7 @@ Value lowerGather(Lowering &L, GatherOp op) {
         for (int64_t j = 0; j < k; ++j)
           maps.push_back(AffineMap::get(rank, 0, idxExprs, L.b.getContext()));
         maps.push_back(L.b.getMultiDimIdentityMap(rank));
-        Value r = L.generic(l, op.getIndices(), init, maps, std::string(rank, 'p'),
+        Value r = L.generic(l, indices, init, maps, std::string(rank, 'p'),
                             [&](OpBuilder &ib, Location il, ValueRange a) {
                               SmallVector<Value> at;
                               for (int64_t d = 0; d < axis; ++d)
@@ -273,6 +276,35 @@ Value lowerGather(Lowering &L, GatherOp op) {
         L.b.create<scf::YieldOp>(l, L.empty(l, rt, sizes));
       });
   return ifOp.getResult(0);
+}
+Value lowerGather(Lowering &L, GatherOp op) {
+  auto indices = op.getIndices();
+  if (!L.dynamicBroadcast || indices.size() < 2 ||
+      llvm::all_of(indices, [](Value v) { return rankedOf(v).hasStaticShape(); }))
+    return lowerGatherOn(L, op, indices);
+  // General variant: index tensors broadcast by NumPy's rule on their run-time sizes.
+  Location loc = op.getLoc();
+  auto idxType = rankedOf(indices[0]);
+  SmallVector<int64_t> shape(idxType.getShape());
+  for (Value v : indices.drop_front())
+    for (auto [d, s] : llvm::enumerate(rankedOf(v).getShape()))
+      if (shape[d] == 1 || ShapedType::isDynamic(shape[d]))
+        shape[d] = s == 1 ? shape[d] : s;
+  SmallVector<SmallVector<Value>> sizes;
+  for (Value v : indices)
+    sizes.push_back(L.dims(loc, v));
+  auto [target, ok] = L.broadcastSizes(op, sizes, shape, [](size_t) { return std::string(kIndexShapeMismatch); },
+                                       "IndexError");
+  int64_t axis = op.getAxis(), k = indices.size();
+  SmallVector<Value> xs = L.dims(loc, op.getX()), resultSizes(xs.begin(), xs.begin() + axis);
+  llvm::append_range(resultSizes, target);
+  resultSizes.append(xs.begin() + axis + k, xs.end());
+  return L.ifChecked(loc, ok, op.getType(), resultSizes, [&, &target = target] {
+    SmallVector<Value> stretched;
+    for (Value v : indices)
+      stretched.push_back(L.broadcastRead(loc, v, RankedTensorType::get(shape, elementOf(v)), target));
+    return lowerGatherOn(L, op, stretched);
+  });
 }
 } // namespace
 

@@ -250,7 +250,8 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
     SmallVector<SmallVector<Value>> operandSizes;
     for (Value v : operands)
       operandSizes.push_back(dims(loc, v));
-    auto [sizes, ok] = broadcastSizes(op, operandSizes, resultType.getShape(), mismatch);
+    auto [sizes, ok] = broadcastSizes(op, operandSizes, resultType.getShape(),
+                                      [&](size_t d) { return llvm::formatv(mismatch.c_str(), d).str(); });
     return ifChecked(loc, ok, resultType, sizes, [&, &sizes = sizes] {
       SmallVector<Value> ins;
       for (Value v : operands)
@@ -300,7 +301,9 @@ Value Lowering::elementwise(Operation *op, ValueRange operands, RankedTensorType
 
 std::pair<SmallVector<Value>, Value> Lowering::broadcastSizes(Operation *op,
                                                              ArrayRef<SmallVector<Value>> operandSizes,
-                                                             ArrayRef<int64_t> staticSizes, StringRef what) {
+                                                             ArrayRef<int64_t> staticSizes,
+                                                             llvm::function_ref<std::string(size_t)> message,
+                                                             StringRef errorKind) {
   Location loc = op->getLoc();
   Value one = idx(loc, 1);
   Value allOk = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
@@ -324,7 +327,8 @@ std::pair<SmallVector<Value>, Value> Lowering::broadcastSizes(Operation *op,
         continue;
       Value ok = b.create<arith::OrIOp>(loc, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, s[d], r),
                                         b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, s[d], one));
-      checks.require(b, loc, op, ok, llvm::formatv(what.str().c_str(), d).str(), r, s[d], broadcastKind());
+      checks.require(b, loc, op, ok, message(d), r, s[d],
+                     dynamicBroadcast ? errorKind : broadcastKind());
       allOk = b.create<arith::AndIOp>(loc, allOk, ok);
     }
     result.push_back(r);

@@ -93,10 +93,12 @@ struct Lowering {
   /// NumPy broadcasting of run-time sizes (the general variant). `operandSizes[i][d]` is the size of
   /// operand i along axis d (null where the operand has no such axis); `staticSizes[d]` is the
   /// result's static size or ShapedType::kDynamic. Emits one check per operand and axis (`s == r` or
-  /// `s == 1`) and returns the result sizes and whether every check passed.
+  /// `s == 1`; `message(axis)` is its text, quoting the sizes as {0} and {1}) and returns the result
+  /// sizes and whether every check passed.
   std::pair<llvm::SmallVector<mlir::Value>, mlir::Value>
   broadcastSizes(mlir::Operation *op, llvm::ArrayRef<llvm::SmallVector<mlir::Value>> operandSizes,
-                 llvm::ArrayRef<int64_t> staticSizes, llvm::StringRef what);
+                 llvm::ArrayRef<int64_t> staticSizes, llvm::function_ref<std::string(size_t)> message,
+                 llvm::StringRef errorKind = "");
   /// `x` stretched to `type` (same rank) with NumPy broadcasting on run-time sizes: element i reads
   /// x at `select(size == 1, 0, i)` along each dynamic axis, 0 along static-1 axes.
   mlir::Value broadcastRead(mlir::Location loc, mlir::Value x, mlir::RankedTensorType type,
