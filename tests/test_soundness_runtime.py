@@ -202,3 +202,24 @@ def test_list_of_floats_for_float32_says_how_to_pass_it():
     f = tc.function([x := tc.matrix("x", dtype="float32")], x + 1)
     with pytest.raises(TypeError, match=r"got float64: NumPy turns this list .*np\.asarray\(value, dtype=np\.float32\)"):
         f([[1.0, 2.0]])
+
+
+# ---- fuzzer findings ------------------------------------------------------------------------------
+
+def test_numpy_scalars_are_strongly_typed():
+    # np.float64 subclasses Python float, but NumPy 2 promotes it as float64 (only Python scalars are weak)
+    b = tc.matrix("b", dtype="float32")
+    f = tc.function([b], [tc.minimum(b, np.float64(0.5)), b + 0.5, tc.full((2,), np.float64(1.0))])
+    a = np.array([[-104.0, 3.0]], np.float32)
+    for got, want in zip(f(a), [np.minimum(a, np.float64(0.5)), a + 0.5, np.full((2,), np.float64(1.0))]):
+        assert_close(got, want)
+
+
+def test_matmul_of_statically_empty_operands():
+    b = tc.tensor3("b", dtype="float32")
+    v = tc.minimum(b[-3:2:-2, 3:, ::3], -1.5)
+    f = tc.function([b], tc.matmul(v, tc.swapaxes(v, -1, -2)))
+    for shape in [(1, 6, 6), (5, 6, 6), (1, 1, 1)]:
+        x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+        w = np.minimum(x[-3:2:-2, 3:, ::3], -1.5)
+        assert_close(f(x), np.matmul(w, np.swapaxes(w, -1, -2)))

@@ -19,14 +19,14 @@ from .variables import Variable, apply, as_variable
 def _fill_dtype(value, dtype, name):
     if dtype is not None:
         return dtypes.as_dtype(dtype, name)
+    if isinstance(value, np.generic):  # first: np.float64 is also a float, but keeps its dtype
+        return dtypes.as_dtype(value.dtype, name)
     if isinstance(value, bool):
         return dtypes.bool_
     if isinstance(value, int):
         return dtypes.int64
     if isinstance(value, float):
         return dtypes.floatX
-    if isinstance(value, np.generic):
-        return dtypes.as_dtype(value.dtype, name)
     raise TypeError(f"{name}: fill value must be a number, got {type(value).__name__}")
 
 

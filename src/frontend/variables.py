@@ -240,7 +240,8 @@ def constant(value, dtype=None, name=None) -> Variable:
     """A constant in the graph. Python scalars give NumPy's default dtype for their kind."""
     if isinstance(value, Variable):
         return value if dtype is None else _ew.astype(value, dtype)
-    weak = isinstance(value, (bool, int, float)) and dtype is None
+    # Only Python scalars are weak (NEP 50): np.float64 subclasses float but is strongly typed.
+    weak = isinstance(value, (bool, int, float)) and not isinstance(value, np.generic) and dtype is None
     if dtype is not None:
         dt = dtypes.as_dtype(dtype, "tc.constant")
         if isinstance(value, int) and not isinstance(value, bool):

@@ -82,10 +82,17 @@ scf::IfOp guardRest(Block *block, Operation *first, Value ok, Location loc) {
 }
 
 /// Checks that stay in place (their sizes come from data, or from ops whose sizes could not be
-/// resolved) still guard what follows them: linalg takes loop bounds from the first operand that
-/// has each dimension, not from the clamped result, so a loop entered after a failed check could
-/// write out of bounds. Everything after such a check runs only when it passed.
+/// resolved, or they sit in a region such as the general variant's `scf.if`) still guard what
+/// follows them: linalg takes loop bounds from the first operand that has each dimension, not from
+/// the clamped result, so a loop entered after a failed check could read or write out of bounds.
+/// Everything after such a check, in its block, runs only when it passed.
 void guardAfterInlineChecks(Block *block, Location loc) {
+  // Nested regions first (scf.if of the lowering; not the checks' own then-blocks).
+  for (Operation &op : *block)
+    if (!isCheck(&op) && isa<scf::IfOp>(op))
+      for (Region &region : op.getRegions())
+        for (Block &inner : region)
+          guardAfterInlineChecks(&inner, loc);
   for (Operation &op : *block) {
     if (!isCheck(&op) || &op == block->getTerminator())
       continue;

@@ -29,7 +29,7 @@ Value lowerMatmulOn(MatmulOp op, Lowering &L, Value lhs, Value rhs) {
   int64_t nLoops = dK + 1 + (hasN ? 1 : 0);
   SmallVector<Value> as = L.dims(loc, lhs), bs = L.dims(loc, rhs);
 
-  // Contraction size: checked equal, clamped to the smaller.
+  // Contraction size: checked equal (the guard keeps the loops from running when it is not).
   Value ka = as[ra - 1], kb = rb == 1 ? bs[0] : bs[rb - 2];
   Value okK = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, ka, kb);
   L.checks.require(b, loc, op, okK,
@@ -73,21 +73,8 @@ Value lowerMatmulOn(MatmulOp op, Lowering &L, Value lhs, Value rhs) {
     cExprs.push_back(dimExpr(dN));
     sizes.push_back(bs[rb - 1]);
   }
-  // linalg bounds the k loop by the lhs: when the contraction sizes may differ, both operands are cut to
-  // the smaller one (views, no copies), so a mismatch is reported without reading out of bounds.
-  if (at.isDynamicDim(ra - 1) || (rb == 1 ? bt.isDynamicDim(0) : bt.isDynamicDim(rb - 2))) {
-    Value k = b.create<arith::MinSIOp>(loc, ka, kb);
-    auto cut = [&](Value v, int64_t kAxis) -> Value {
-      auto t = rankedOf(v);
-      SmallVector<OpFoldResult> offs(t.getRank(), b.getIndexAttr(0)), strides(t.getRank(), b.getIndexAttr(1)), sz;
-      SmallVector<Value> ds = L.dims(loc, v);
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        sz.push_back(d == kAxis ? OpFoldResult(k) : OpFoldResult(ds[d]));
-      return b.create<tensor::ExtractSliceOp>(loc, v, offs, sz, strides);
-    };
-    lhs = cut(lhs, ra - 1);
-    rhs = cut(rhs, rb == 1 ? 0 : rb - 2);
-  }
+  // linalg bounds the k loop by the lhs; when the contraction sizes differ, the check above fails and
+  // tensorc-guard-shape-checks keeps the loops from running.
   Value init = L.filled(loc, rt, sizes, L.zeroOf(loc, elt));
   SmallVector<AffineMap> maps{AffineMap::get(nLoops, 0, aExprs, b.getContext()),
                               AffineMap::get(nLoops, 0, bExprs, b.getContext()),

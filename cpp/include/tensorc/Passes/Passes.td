@@ -147,8 +147,9 @@ def LowerToLinalg : Pass<"tensorc-lower-to-linalg", "::mlir::ModuleOp"> {
 
     Conditions the verifier cannot see (dynamic sizes that must agree, gather indices in range,
     reshapes that keep the element count, reductions of empty axes without identity) become
-    run-time checks: a failed check calls `tensorc_report(code, a, b)` and the computation goes on
-    with sizes clamped so that no memory outside the operands is touched. The messages, which name the
+    run-time checks: a failed check calls `tensorc_report(code, a, b)`, and tensorc-guard-shape-checks
+    keeps every loop after it from running (linalg takes loop bounds from the operands, so a clamped
+    result size alone would not keep them in bounds). The messages, which name the
     op and its source location, are collected in the module attribute `tensorc.checks` (indexed by
     `code`), where the runtime finds them.
 
@@ -202,8 +203,9 @@ def GuardShapeChecks : Pass<"tensorc-guard-shape-checks", "::mlir::func::FuncOp"
     return %res
     ```
 
-    Checks that depend on data (gather indices, sizes computed from tensor values) stay in place;
-    their ops clamp sizes themselves.
+    Checks that cannot be hoisted (their sizes come from data, or they sit inside a region such as an
+    `scf.if` of the lowering) guard the rest of their block the same way: what follows a check runs
+    in `scf.if` on its success, so no loop ever runs with sizes that failed a check.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];
