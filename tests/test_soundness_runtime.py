@@ -223,3 +223,14 @@ def test_matmul_of_statically_empty_operands():
         x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
         w = np.minimum(x[-3:2:-2, 3:, ::3], -1.5)
         assert_close(f(x), np.matmul(w, np.swapaxes(w, -1, -2)))
+
+
+def test_python_ints_beyond_int64_are_weak():
+    c = tc.matrix("c", dtype="float32")
+    i = tc.vector("i", dtype="int32")
+    a = np.array([[1e20, 1e18]], np.float32)
+    got = tc.function([c], [c > 2**63, c - 2**64])(a)
+    for g, w in zip(got, [a > 2**63, a - 2**64]):
+        assert_close(g, w)
+    with pytest.raises(OverflowError, match="out of bounds for int32"):
+        tc.function([i], i + 2**64)

@@ -56,9 +56,20 @@ def align(vs):
     return [expand_leading(v, ndim) for v in vs]
 
 
+def _int64_range(a) -> bool:
+    return -2**63 <= a < 2**63
+
+
 def _apply_loop(ufunc, op, name, args, bool_op=None):
-    vs = [as_variable(a) for a in args]
+    # A Python int outside int64 (`x > 2**63`) is a weak int for the loop's choice, as in NumPy 2: fine
+    # in a float loop, an OverflowError in an integer one.
+    big = {i: a for i, a in enumerate(args) if type(a) is int and not _int64_range(a)}
+    vs = [as_variable(0 if i in big else a) for i, a in enumerate(args)]
     in_dts, out_dt = dtypes.ufunc_loop(ufunc, [(v.dtype, v.aval.weak) for v in vs], name)
+    for i, a in big.items():
+        if in_dts[i].kind != "f":
+            raise OverflowError(f"{name}: Python integer {a} out of bounds for {in_dts[i]}")
+        vs[i] = as_variable(float(a))
     vs = align([convert(v, dt) for v, dt in zip(vs, in_dts)])
     if bool_op is not None and in_dts[0] == dtypes.bool_:
         op = bool_op
