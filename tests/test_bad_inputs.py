@@ -416,8 +416,7 @@ def empty_reductions():
     x = tc.matrix("x", dtype="float64")
     for fn, axis in ((tc.max, 0), (tc.max, 1), (tc.min, None), (tc.argmax, 0), (tc.argmax, 1), (tc.argmin, None)):
         f = tc.function([x], fn(x, axis=axis))
-        expect_error(f, [np.ones((0, 3))], ValueError)
-        for shape in ((1, 0), (0, 1), (0, 0)):  # size-1 dimensions are specialized
+        for shape in ((0, 3), (1, 0), (0, 1), (0, 0)):  # size-1 dimensions are specialized
             ref = (lambda a, fn=fn, axis=axis: getattr(np, fn.__name__)(a, axis=axis))
             try:
                 want = numpy_value(ref, np.ones(shape))
