@@ -186,8 +186,9 @@ def _death_finding(job, stage, kind, detail, tail):
             "flavor": flavor, "call": call, "reproducer": reproducer(case, flavor, call)}
 
 
-def run_jobs(jobs, n_workers, timeout, batch, on_result, env, logdir):
-    """Run jobs (dicts with "seed") on a pool of workers; on_result(job, result) for each."""
+def run_jobs(jobs, n_workers, timeout, batch, on_result, env, logdir, deadline=None):
+    """Run jobs (dicts with "seed") on a pool of workers; on_result(job, result) for each. After the
+    wall-clock `deadline` (time.time() value) no new job starts; the running ones finish."""
     pending = list(jobs)[::-1]
     workers = [None] * n_workers
     sel = selectors.DefaultSelector()
@@ -217,6 +218,8 @@ def run_jobs(jobs, n_workers, timeout, batch, on_result, env, logdir):
     for i in range(min(n_workers, max(len(pending), 1))):
         start(i)
     while any(w is not None for w in workers):
+        if deadline is not None and time.time() > deadline and pending:
+            pending.clear()
         events = sel.select(timeout=1.0)
         for key, _ in events:
             w = key.data
@@ -279,7 +282,7 @@ def worker_env():
     return env
 
 
-def campaign(seeds, n_workers=2, timeout=60.0, batch=50, progress=True):
+def campaign(seeds, n_workers=2, timeout=60.0, batch=50, progress=True, deadline=None):
     """Run seeds; returns (per-seed results, findings grouped by signature)."""
     results = {}
     groups: "OrderedDict[str, dict]" = OrderedDict()
@@ -305,7 +308,7 @@ def campaign(seeds, n_workers=2, timeout=60.0, batch=50, progress=True):
                       file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="fuzzlogs") as logdir:
-        run_jobs(jobs, n_workers, timeout, batch, on_result, worker_env(), logdir)
+        run_jobs(jobs, n_workers, timeout, batch, on_result, worker_env(), logdir, deadline)
     return results, groups
 
 
@@ -319,7 +322,7 @@ def _same_failure(ref, f):
     return ref["signature"] == f["signature"]
 
 
-def reduce_findings(groups, n_workers, timeout, batch, max_signatures=80):
+def reduce_findings(groups, n_workers, timeout, batch, max_signatures=80, deadline=None):
     """Reduce the first seed of each signature to its smallest failing sub-program (see the docstring)."""
     jobs, owners = [], {}
     for sig, g in list(groups.items())[:max_signatures]:
@@ -345,7 +348,7 @@ def reduce_findings(groups, n_workers, timeout, batch, max_signatures=80):
                 break
 
     with tempfile.TemporaryDirectory(prefix="fuzzlogs") as logdir:
-        run_jobs(jobs, n_workers, timeout, batch, on_result, worker_env(), logdir)
+        run_jobs(jobs, n_workers, timeout, batch, on_result, worker_env(), logdir, deadline)
     for sig, (size, name, f) in found.items():
         g = groups[sig]
         g["reduced"] = {"output": name, "nodes": size, "signature": f["signature"], "detail": f["detail"],
@@ -391,6 +394,9 @@ def main(argv=None):
     ap.add_argument("--out", default=None, help="JSON report")
     ap.add_argument("--md", default=None, help="Markdown report")
     ap.add_argument("--reduce", action="store_true", help="reduce the first seed of each signature")
+    ap.add_argument("--max-time", type=float, default=None,
+                    help="seconds of wall time after which no new seed starts (the report covers the seeds run)")
+    ap.add_argument("--reduce-time", type=float, default=600.0, help="wall-time budget of --reduce (seconds)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     if args.worker:
@@ -398,15 +404,19 @@ def main(argv=None):
         return 0
     seeds = parse_seeds(args.seeds)
     t0 = time.time()
-    results, groups = campaign(seeds, args.jobs, args.timeout, args.batch, progress=not args.quiet)
+    deadline = t0 + args.max_time if args.max_time else None
+    results, groups = campaign(seeds, args.jobs, args.timeout, args.batch, progress=not args.quiet,
+                               deadline=deadline)
     wall = time.time() - t0
     if args.reduce and groups:
-        groups = reduce_findings(groups, args.jobs, args.timeout, args.batch)
+        groups = reduce_findings(groups, args.jobs, args.timeout, args.batch,
+                                 deadline=time.time() + args.reduce_time)
     counts = Counter(r["class"] for r in results.values())
     ordered = OrderedDict((c, counts[c]) for c in SEVERITY + ["fuzzer-error"] if counts.get(c))
     findings = sorted(groups.values(), key=lambda g: (SEVERITY.index(g["class"]) if g["class"] in SEVERITY
                                                        else -1, -g["count"]))
-    report = {"seeds": args.seeds, "cases": len(results), "jobs": args.jobs, "wall_s": round(wall, 1),
+    ran = sorted(results)
+    report = {"seeds": args.seeds, "ran": f"{ran[0]}..{ran[-1]}" if ran else "", "cases": len(results), "jobs": args.jobs, "wall_s": round(wall, 1),
               "reduce_wall_s": round(time.time() - t0 - wall, 1), "counts": ordered,
               "findings": findings,
               "classes": {str(s): r["class"] for s, r in sorted(results.items())},
