@@ -46,7 +46,8 @@ docs/DIALECT.md, the module docstrings of src/frontend):
   - default dtypes of creation functions (tc.zeros defaults to float32, NumPy to float64): the
     generator always passes dtype= to zeros/ones/full/arange with float values;
   - float -> int casts of nan, inf or out-of-range values (undefined in NumPy too): a cast is only
-    generated when every value being cast is finite and in range in both calls.
+    generated when every value being cast is finite and in range in both calls, and full/full_like
+    of an integer dtype only with fill values that fit.
 Nothing is excluded because tensorc gets it wrong today.
 """
 from __future__ import annotations
@@ -1126,6 +1127,15 @@ class Generator:
     def g_creation(self):
         a = self.pick()
         r = self.rng.random()
+
+        def finite_fill(results):
+            # full/full_like of an int dtype with nan, inf or an out-of-range float is undefined in NumPy
+            if np.result_type(results[0]).kind not in "iu":
+                return True
+            for token in ("nan", "inf", "e+30", "e+300", "e30", "e300"):
+                if token in fill_text:
+                    return False
+            return True
         if r < 0.35:
             fn = self.choice(["zeros_like", "ones_like", "full_like"])
             extra = ""
@@ -1136,8 +1146,9 @@ class Generator:
                 tcextra = _tc_dtype_kw(extra)
             else:
                 tcextra = extra
+            fill_text = extra
             return self.emit("creation", [a], f"np.{fn}({a}{extra})", f"tc.{fn}({a}{tcextra})",
-                             f"np.{fn}({a}{extra})")
+                             f"np.{fn}({a}{extra})", check=finite_fill)
         nd = self.ndim(a)
         dims = [f"{a}.shape[{k}]" for k in range(nd) if self.chance(0.6)]
         if self.chance(0.4) or not dims:
@@ -1147,9 +1158,10 @@ class Generator:
         if r < 0.7:
             fn = self.choice(["zeros", "ones", "full"])
             fill = ", " + self.weak_scalar(dt.kind if dt.kind != "b" else "b") if fn == "full" else ""
+            fill_text = fill
             return self.emit("creation", [a], f"np.{fn}({shape}{fill}, dtype={dtype_expr(dt)})",
                              f"tc.{fn}({shape}{fill}, dtype={tc_dtype(dt)})",
-                             f"tc.{fn}({shape}{fill}, dtype={tc_dtype(dt)})")
+                             f"tc.{fn}({shape}{fill}, dtype={tc_dtype(dt)})", check=finite_fill)
         if nd == 0:
             raise _Skip
         k = self.rng.randrange(nd)

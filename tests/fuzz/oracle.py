@@ -25,7 +25,10 @@ when the output depends on a transcendental function) and 1e-12/1e-13 for float6
 `dev` is how far the NumPy result moves when the inexact steps are perturbed: the outputs of
 transcendental functions by a relative 1e-6 (float32) / 1e-14 (float64), and the operands of sums,
 means, products, var/std, matmul and the softmax family by eps*(2 + log2(n)) for n elements (the
-accuracy of pairwise summation, which is what NumPy does). Graph inputs are never perturbed (sin of a
+accuracy of pairwise summation, which is what NumPy does); one of the perturbed runs also evaluates
+sums, means and matmuls in long double (rounded back to the result dtype), so that a result that
+overflows on the way in one summation order and not in another (inf in one, nan or finite in the
+other) counts as ill-conditioned. Graph inputs are never perturbed (sin of a
 huge input must be right), exact operations (+ - * / comparisons, casts) are never perturbed. An
 element whose NumPy value changes class (finite/inf/nan) or, for ints and bools, changes at all
 under the perturbation is ill-conditioned and is not compared.
@@ -102,25 +105,39 @@ def _eps(dt):
     return float(np.finfo(dt).eps) if np.dtype(dt).kind == "f" else float(np.finfo(np.float64).eps)
 
 
-def numpy_run(case: Case, call: int, noise_seed=None):
+# sums and matmuls, which can be evaluated in long double (x86: 80 bits, range 1e4932) on the way
+_WIDENABLE = {"reduce_sum", "reduce_mean", "matmul", "dot"}
+
+
+def numpy_run(case: Case, call: int, noise_seed=None, scale=False):
     """The outputs NumPy computes for one call (np.asarray'd), or the exception it raised.
-    With noise_seed, the inexact steps are perturbed (see the module docstring)."""
+    With noise_seed, the inexact steps are perturbed (see the module docstring); with scale too, sums
+    and matmuls are also evaluated in long double and rounded back, which exposes results that depend
+    on the summation order through an intermediate overflow."""
     rng = np.random.default_rng(noise_seed) if noise_seed is not None else None
     env = {i.name: i.data[call] for i in case.inputs}
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for node in case.needed():
             local = env
+            wide = rng is not None and scale and node.noise and node.op in _WIDENABLE
             if rng is not None and node.noise and node.noise[0] == "in":
                 local = dict(env)
                 for a in node.args:
                     v = np.asarray(env[a])
                     dt = v.dtype if v.dtype.kind == "f" else np.float64
                     local[a] = _perturb(v, _eps(dt) * (2 + math.log2(max(v.size, 1))), rng)
+                    if wide:
+                        local[a] = local[a].astype(np.longdouble)
             try:
                 value = eval(node.np, NP_GLOBALS, dict(local))
             except Exception as e:  # noqa: BLE001
                 return e, node.name
+            if wide:
+                # sums of finite terms that overflow in one order and not in another (inf in one, nan in
+                # another): in the wider range of long double nothing overflows on the way
+                out_dt = eval(node.np, NP_GLOBALS, dict(env)).dtype
+                value = np.asarray(value).astype(out_dt)
             if rng is not None and node.noise and node.noise[0] == "out":
                 v = np.asarray(value)
                 if v.dtype.kind == "f":
@@ -143,7 +160,7 @@ class Reference:
         self.noisy = []
         if self.error is None:
             for k in range(NOISE_RUNS):
-                out, _ = numpy_run(case, call, noise_seed=1000 * case.seed + 10 * call + k)
+                out, _ = numpy_run(case, call, noise_seed=1000 * case.seed + 10 * call + k, scale=(k == 0))
                 if isinstance(out, BaseException):
                     continue
                 self.noisy.append(out)
@@ -376,6 +393,9 @@ def signature(case: Case, o: Outcome) -> str:
         return f"wrong:{o.kind}:{out_op}"
     if o.cls in ("rejected", "numpy-error-unclear", "numpy-error-but-tensorc-succeeded"):
         msg = o.detail.split("\n")[0]
+        if "CompileError" in msg:  # the MLIR diagnostic is on a later line
+            diag = next((ln for ln in o.detail.split("\n") if "error:" in ln), "")
+            msg += " " + re.sub(r'^.*?error: "[^"]*":\d+:\d+: ', "", diag)
         if o.cls == "numpy-error-but-tensorc-succeeded":
             msg = msg.split(" | ")[0]
         else:
