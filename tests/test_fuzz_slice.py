@@ -7,9 +7,10 @@ pytest. A chunk fails when any case is wrong, rejected, crashed, hung, or succee
 raised (or raised something unclear where NumPy raised); the failure message lists each distinct
 finding once, with the seeds it hit and a reproducer to paste.
 
-Measured on the 2-core development machine: about 0.6 s of CPU per seed (three entry points, two
-calls each, every specialization compiled), so SEEDS = 300 takes about 3 minutes with `pytest`, and
-half of that with `pytest -n 2`.
+Measured on the 2-core development machine with a cold compile cache: about 0.6 s of CPU per seed
+(three entry points, two calls each, every specialization compiled); SEEDS = 300 took 2 min 25 s with
+`pytest -n 2` (3 min 30 s while another 2-worker campaign and C++ builds shared the machine), about
+twice that with plain `pytest`. A warm TENSORC_CACHE_DIR makes it several times faster.
 
 Run one seed by hand: `python -m tests.fuzz.campaign --seeds 123:124 --jobs 1` (from the repository
 root), or a larger campaign: `python -m tests.fuzz.campaign --seeds 0:5000 --jobs 2 --out report.json
