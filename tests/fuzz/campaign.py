@@ -3,7 +3,9 @@
     python -m tests.fuzz.campaign --seeds 0:2000 --jobs 2 --out report.json [--reduce] [--md report.md]
 
 Each worker is a subprocess (`--worker`) that runs one seed at a time (oracle.run_case) and is
-replaced after --batch seeds. The runner tells it which seed to run and reads back, line by line,
+replaced after --batch seeds, and right after any seed where tensorc raised from compiled code (a
+failed run-time check can leave the heap corrupted, and the crash would then be blamed on the next
+seed). The runner tells it which seed to run and reads back, line by line,
 which stage it is in (building or calling which entry point) and the result. When a worker dies the
 seed it was running is a "crash" finding, with the signal, the stage and the end of its stderr; the
 runner starts a new worker and goes on. A seed that runs past --timeout seconds is a "hang" finding
@@ -70,7 +72,10 @@ def worker_main():
                       "outcomes": [o.as_dict() for o in outcomes],
                       "findings": oracle.findings(case, outcomes),
                       "nodes": len(case.needed()), "numpy_error": case.numpy_error,
-                      "time": round(time.time() - start, 3)}
+                      "time": round(time.time() - start, 3),
+                      # compiled code that failed a run-time check may have corrupted the heap (seen on
+                      # main): a fresh worker keeps a later crash from being blamed on the next seed
+                      "restart": any("(calling)" in o.detail for o in outcomes)}
         except Exception as e:  # noqa: BLE001 (a bug of the fuzzer itself)
             import traceback
             result = {"event": "result", "id": job.get("id"), "seed": seed, "class": "fuzzer-error",
@@ -248,6 +253,8 @@ def run_jobs(jobs, n_workers, timeout, batch, on_result, env, logdir, deadline=N
                     job, w.job = w.job, None
                     w.done += 1
                     on_result(job, msg)
+                    if msg.get("restart"):
+                        w.done = batch  # replaced before its next seed
                     if workers[w.index] is w:
                         dispatch(w)
         now = time.time()
