@@ -40,3 +40,107 @@ func.func @f64_log1p_expm1(%x: f64) -> f64 {
   %1 = math.expm1 %0 : f64
   return %1 : f64
 }
+
+// f32 sin/cos are ours, not upstream's: |x| widened to f64, reduced modulo pi/2 with 2/pi in parts
+// (Payne-Hanek, every f32 magnitude), f64 polynomials, one rounding back to f32.
+// CHECK-LABEL: func.func @f32_sin_cos
+// CHECK-NOT: math.sin
+// CHECK-NOT: math.cos
+// CHECK: math.absf %{{.*}} : f32
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: math.roundeven %{{.*}} : f64
+// CHECK: math.floor %{{.*}} : f64
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK-NOT: math.sin
+// CHECK: return
+func.func @f32_sin_cos(%x: f32) -> (f32, f32) {
+  %0 = math.sin %x : f32
+  %1 = math.cos %x : f32
+  return %0, %1 : f32, f32
+}
+
+// Vectors get the same expansions (splat constants).
+// CHECK-LABEL: func.func @vector_sin_exp
+// CHECK-NOT: math.sin
+// CHECK-NOT: math.exp
+// CHECK: arith.extf %{{.*}} : vector<8xf32> to vector<8xf64>
+// CHECK: arith.truncf %{{.*}} : vector<8xf64> to vector<8xf32>
+// CHECK: arith.shrsi %{{.*}} : vector<8xi32>
+func.func @vector_sin_exp(%x: vector<8xf32>) -> (vector<8xf32>, vector<8xf32>) {
+  %0 = math.sin %x : vector<8xf32>
+  %1 = math.exp %x : vector<8xf32>
+  return %0, %1 : vector<8xf32>, vector<8xf32>
+}
+
+// f32 exp applies 2^n as 2^(n >> 1) * 2^(n - (n >> 1)): results below 2^-126 become subnormals (not 0)
+// and overflow happens where float32 overflows.
+// CHECK-LABEL: func.func @f32_exp
+// CHECK-NOT: math.exp
+// CHECK: math.roundeven %{{.*}} : f32
+// CHECK: %[[N:.*]] = arith.fptosi %{{.*}} : f32 to i32
+// CHECK: %[[N1:.*]] = arith.shrsi %[[N]], %{{.*}} : i32
+// CHECK: arith.subi %[[N]], %[[N1]] : i32
+// CHECK: %[[P:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: arith.mulf %[[P]], %{{.*}} : f32
+// CHECK: arith.cmpf uno
+func.func @f32_exp(%x: f32) -> f32 {
+  %0 = math.exp %x : f32
+  return %0 : f32
+}
+
+// f32 log/log2 of a subnormal: the input is scaled by 2^23 before upstream's expansion (which clamps
+// to FLT_MIN) and 23*ln2 (23 for log2) is subtracted after. The marker of the inner op does not stay.
+// CHECK-LABEL: func.func @f32_log_subnormal
+// CHECK-DAG: %[[SHIFT:.*]] = arith.constant -15.9423847 : f32
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant 0x4B000000 : f32
+// CHECK-DAG: %[[MIN:.*]] = arith.constant 1.17549435E-38 : f32
+// CHECK: %[[SMALL:.*]] = arith.cmpf olt, %arg0, %[[MIN]] : f32
+// CHECK: %[[SCALED:.*]] = arith.mulf %arg0, %[[SCALE]] : f32
+// CHECK: arith.select %[[SMALL]], %[[SCALED]], %arg0 : f32
+// CHECK: %[[SHIFTED:.*]] = arith.addf %{{.*}}, %[[SHIFT]] : f32
+// CHECK: arith.select %[[SMALL]], %[[SHIFTED]], %{{.*}} : f32
+// CHECK-NOT: math.log
+// CHECK-NOT: tensorc.wrapped
+// CHECK: return
+func.func @f32_log_subnormal(%x: f32) -> f32 {
+  %0 = math.log %x : f32
+  return %0 : f32
+}
+
+// CHECK-LABEL: func.func @f32_log2_subnormal
+// CHECK: arith.constant -2.300000e+01 : f32
+// CHECK-NOT: math.log2
+// CHECK: return
+func.func @f32_log2_subnormal(%x: f32) -> f32 {
+  %0 = math.log2 %x : f32
+  return %0 : f32
+}
+
+// f32 erf takes the sign of its input (erf(-0) = -0).
+// CHECK-LABEL: func.func @f32_erf_sign
+// CHECK-NOT: math.erf
+// CHECK: math.copysign %{{.*}}, %arg0 : f32
+func.func @f32_erf_sign(%x: f32) -> f32 {
+  %0 = math.erf %x : f32
+  return %0 : f32
+}
+
+// Must not fire on f64: sin, cos, exp, log, erf stay math ops (libm), with no subnormal scaling.
+// CHECK-LABEL: func.func @f64_transcendentals_untouched
+// CHECK-NOT: 0x4B000000
+// CHECK: math.sin %{{.*}} : f64
+// CHECK: math.cos %{{.*}} : f64
+// CHECK: math.exp %{{.*}} : f64
+// CHECK: math.log %{{.*}} : f64
+// CHECK: math.erf %{{.*}} : f64
+// CHECK-NOT: math.copysign
+// CHECK: return
+func.func @f64_transcendentals_untouched(%x: f64) -> (f64, f64, f64, f64, f64) {
+  %0 = math.sin %x : f64
+  %1 = math.cos %x : f64
+  %2 = math.exp %x : f64
+  %3 = math.log %x : f64
+  %4 = math.erf %x : f64
+  return %0, %1, %2, %3, %4 : f64, f64, f64, f64, f64
+}

@@ -315,16 +315,19 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
   if (Scalar s = unaryScalar(op))
     return L.elementwise(op, op->getOperands(), resultType, s);
   if (Scalar s = binaryScalar(op)) {
-    if (auto pow = dyn_cast<PowOp>(op); pow && isa<IntegerType>(elementOf(pow.getRhs())) &&
-                                        !elementOf(pow.getRhs()).isInteger(1) && !elementOf(pow.getRhs()).isInteger(8)) {
-      // NumPy: "ValueError: Integers to negative integer powers are not allowed."
-      Value bad = countNegative(L, loc, pow.getRhs());
+    Value r = L.elementwise(op, op->getOperands(), resultType, s);
+    Type expElt = op->getNumOperands() == 2 ? elementOf(op->getOperand(1)) : Type();
+    if (isa<PowOp>(op) && isa<IntegerType>(expElt) && !expElt.isInteger(1) && !expElt.isInteger(8)) {
+      // NumPy: "ValueError: Integers to negative integer powers are not allowed." Checked after the
+      // computation (whose exponent is clamped at 0), so that a broadcast error is reported first, as
+      // NumPy does; i8 is bool storage and never negative.
+      Value bad = countNegative(L, loc, op->getOperand(1));
       Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, bad,
                                          b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
       L.checks.require(b, loc, op, ok, "Integers to negative integer powers are not allowed ({0} negative exponent(s))",
                        bad);
     }
-    return L.elementwise(op, op->getOperands(), resultType, s);
+    return r;
   }
   if (Scalar s = compareScalar(op))
     return L.elementwise(op, op->getOperands(), resultType, s);
