@@ -164,7 +164,7 @@ func.func @float_floordiv_mod(%a: tensor<4xf64>, %b: tensor<4xf64>) -> (tensor<4
 
 // Integer pow with an array exponent: a run-time check counts the negative exponents (ValueError), after
 // the broadcast check; the computed exponent is clamped at 0 so that ipowi never divides by zero.
-// CHECK: tensorc.checks = ["tensorc.pow: operand sizes along axis 0 differ ({0} vs {1}) and cannot be broadcast (at model.py:3)", "tensorc.pow: Integers to negative integer powers are not allowed ({0} negative exponent(s)) (at model.py:3)"]
+// CHECK: tensorc.checks = [{{.*}}tensorc.pow: operand sizes along axis 0 differ {{.*}}", "tensorc.pow: Integers to negative integer powers are not allowed ({0} negative exponent(s)) (at model.py:3)"]
 // CHECK-LABEL: func.func @int_pow_checked
 // CHECK: arith.cmpi slt
 // CHECK: arith.select
