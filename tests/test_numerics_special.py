@@ -175,6 +175,30 @@ def test_sin_cos_float32_whole_range(cache):
     assert_ulps(c, np.cos(x).astype(np.float64), 2.0, x, "cos vs np.cos")
 
 
+def test_sin_cos_float32_both_loop_versions(cache):
+    # A loop whose operands are all below 2^36 in magnitude runs a Cody-Waite version, any other the
+    # Payne-Hanek one (math-approx versions the loop). Both are correctly rounded in what was measured,
+    # and they agree bit for bit, so a value's result does not depend on its neighbours.
+    f = unary(cache, "sin-cos", np.float32, lambda x: [tc.sin(x), tc.cos(x)])
+    rng = np.random.default_rng(12)
+    k = np.arange(-50000, 50000)
+    near = (k * (np.pi / 2)).astype(np.float32)
+    x = np.concatenate([log_uniform(rng, 1e-45, 2.0**36 * 0.999, 300000), near,
+                        np.nextafter(near, np.float32(np.inf)), np.nextafter(near, np.float32(-np.inf))])
+    fast = f(x)
+    slow = f(np.append(x, np.float32(1e30)))
+    for name, ref, got_fast, got_slow in zip(["sin", "cos"], [np.sin, np.cos], fast, slow):
+        assert_ulps(got_fast, ref(x.astype(np.float64)), 0.501, x, name + " (Cody-Waite)")
+        assert_same_bits(got_slow[:-1], got_fast, x)
+    # 2-d: each row is one innermost loop, versioned on its own
+    g = cache.get(("sin-2d", "float32"), lambda: (lambda m: tc.function([m], [tc.sin(m), tc.cos(m)]))(tc.matrix("m", "float32")))
+    m = x[:4000].reshape(4, 1000).copy()
+    m[2, 7] = np.float32(3e38)
+    s2, c2 = g(m)
+    assert_same_bits(s2, np.concatenate([f(row)[0] for row in m]).reshape(m.shape), m)
+    assert_ulps(c2.ravel(), np.cos(m.ravel().astype(np.float64)), 0.501, m.ravel(), "cos 2-d")
+
+
 def test_sin_cos_float32_reported_cases_and_specials(cache):
     f = unary(cache, "sin-cos", np.float32, lambda x: [tc.sin(x), tc.cos(x)])
     fmax = np.finfo(np.float32).max

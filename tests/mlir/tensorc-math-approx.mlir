@@ -144,3 +144,68 @@ func.func @f64_transcendentals_untouched(%x: f64) -> (f64, f64, f64, f64, f64) {
   %4 = math.erf %x : f64
   return %0, %1, %2, %3, %4 : f64, f64, f64, f64, f64
 }
+
+// An innermost loop computing f32 sin from its inputs is versioned: a scan for |x| >= 2^36, then the
+// Payne-Hanek loop if any, else a Cody-Waite loop (f64 x - k*P1 - k*P2). The scan clones the operand's
+// slice only (not the reduction's load and store).
+// CHECK-LABEL: func.func @versioned_loop
+// CHECK: scf.for
+// CHECK: %[[ANY:.*]] = scf.for {{.*}} iter_args(%[[ACC:.*]] = %false) -> (i1)
+// CHECK: memref.load %arg0
+// CHECK-NOT: memref.load
+// CHECK: arith.mulf
+// CHECK: math.absf
+// CHECK: arith.cmpf oge
+// CHECK: arith.ori %[[ACC]]
+// CHECK: scf.if %[[ANY]]
+// CHECK: scf.for
+// CHECK-COUNT-3: math.roundeven {{.*}} : f64
+// CHECK: } else {
+// CHECK: scf.for
+// CHECK: math.roundeven {{.*}} : f64
+// CHECK-NOT: math.roundeven {{.*}} : f64
+// CHECK: memref.store
+// CHECK-NOT: tensorc.bounded_arg
+// CHECK: return
+func.func @versioned_loop(%x: memref<?x?xf32>) -> memref<?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %two = arith.constant 2.0 : f32
+  %n = memref.dim %x, %c0 : memref<?x?xf32>
+  %m = memref.dim %x, %c1 : memref<?x?xf32>
+  %acc = memref.alloc(%n) : memref<?xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    scf.for %j = %c0 to %m step %c1 {
+      %v = memref.load %x[%i, %j] : memref<?x?xf32>
+      %a = memref.load %acc[%i] : memref<?xf32>
+      %w = arith.mulf %v, %two : f32
+      %s = math.sin %w : f32
+      %t = arith.addf %s, %a : f32
+      memref.store %t, %acc[%i] : memref<?xf32>
+    }
+  }
+  return %acc : memref<?xf32>
+}
+
+// Must not version: the operand is loop-carried, or read from a buffer the loop writes.
+// CHECK-LABEL: func.func @not_versioned
+// CHECK-NOT: scf.if
+// CHECK-COUNT-6: math.roundeven {{.*}} : f64
+// CHECK-NOT: scf.if
+// CHECK: return
+func.func @not_versioned(%x: memref<?xf32>, %n: index) -> (f32, memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %z) -> f32 {
+    %s = math.cos %acc : f32
+    scf.yield %s : f32
+  }
+  %buf = memref.alloc(%n) : memref<?xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %buf[%i] : memref<?xf32>
+    %s = math.sin %v : f32
+    memref.store %s, %buf[%i] : memref<?xf32>
+  }
+  return %r, %buf : f32, memref<?xf32>
+}

@@ -3,8 +3,11 @@
 // Most expansions are MLIR's (populateMathPolynomialApproximationPatterns). Three are tensorc's own,
 // because upstream's lose NumPy's accuracy on part of the float range:
 //  - sin/cos: upstream reduces x - k*pi/2 in f32 with a one-part pi/2, so the result is noise beyond a
-//    few hundred (cos(1e10) = 1, sin(FLT_MAX) = -inf). Ours reduces in f64 with 2/pi split in 24-bit
-//    parts (a branchless Payne-Hanek over the whole f32 range) and evaluates the polynomial in f64.
+//    few hundred (cos(1e10) = 1, sin(FLT_MAX) = -inf). Ours reduces in f64 with 2/pi split in 29-bit
+//    parts (a branchless Payne-Hanek over the whole f32 range) and evaluates the polynomials in f64.
+//    Innermost loops whose sin/cos operands come from the inputs are versioned on a scan of those
+//    operands: when all are below 2^36 in magnitude, a two-part f64 Cody-Waite reduction (same
+//    results, about a third of the cost) replaces Payne-Hanek.
 //  - exp: upstream flushes results below 2^-126 to 0 and loses up to ~6 ulp near overflow (it clamps the
 //    exponent at 127). Ours applies 2^n as two factors, giving gradual underflow and exact overflow.
 //  - log/log2: upstream clamps its input to FLT_MIN, so every subnormal input gave log(FLT_MIN). We scale
@@ -15,9 +18,15 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/SetVector.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -79,23 +88,21 @@ struct Emit {
 constexpr double kTwoOverPi[7] = {0x1.45f306dp-1,   0x1.9391054p-30,  0x1.4fe13abp-59, 0x1.d1f534dp-88,
                                   0x1.b81b6c5p-117, 0x1.5993c4p-148,  0x1.c820ff2p-175};
 
-/// sin(x) or cos(x) for f32 x over the whole f32 range, correctly rounded but for the last f64 -> f32
-/// rounding (and the f64 rounding of the reduced argument).
-///
-/// Reduction (Payne-Hanek, branchless, in f64): x = m * 2^E with m < 2^24 and E <= 104. x * 2/pi is
-/// needed modulo 4 (the quadrant) with its fraction. Part j of 2/pi contributes m * C_j * 2^(E-29(j+1)),
-/// a multiple of 4 (nothing mod 4) when E - 29(j+1) >= 2, so only parts from j0 = clamp((E-2)/29, 0, 3)
-/// on matter, and four of them suffice: what is left is below 2^-62, against a fraction of at least
-/// about 2^-30 for any f32 input. Each product of the 24-bit x and a 29-bit part is exact in f64; the
-/// two large ones are reduced mod 4 exactly, and the sum is compensated (TwoSum), so the fraction has
-/// an f64 rounding error only. Then sin/cos(f * pi/2) by f64 polynomials on [-pi/4, pi/4] (fdlibm's
-/// kernel coefficients less the last term; what is dropped is below 1e-11 relative).
-Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin) {
-  Emit e{b, x.getType()};
-  using P = arith::CmpFPredicate;
-  Value ax = b.create<math::AbsFOp>(x);
-  Value xd = b.create<arith::ExtFOp>(e.f64(), ax);
+/// |x| (f32) reduced modulo pi/2: x = k * pi/2 + r, |r| <= pi/4 (plus rounding), k and r in f64.
+struct Reduced {
+  Value k, r;
+};
 
+/// Payne-Hanek, branchless, in f64, valid over the whole f32 range. x = m * 2^E with m < 2^24 and
+/// E <= 104; x * 2/pi is needed modulo 4 (the quadrant) with its fraction. Part j of 2/pi contributes
+/// m * C_j * 2^(E-29(j+1)), a multiple of 4 (nothing mod 4) when E - 29(j+1) >= 2, so only the parts from
+/// j0 = clamp((E-2)/29, 0, 3) on matter, and four of them suffice: what is left is below 2^-62, against
+/// a fraction of at least about 2^-30 for any f32 input. Each product of the 24-bit x and a 29-bit part
+/// is exact in f64; the two large ones are reduced mod 4 exactly, and the sum is compensated (TwoSum),
+/// so the fraction only has an f64 rounding error.
+Reduced reducePayneHanek(const Emit &e, Value ax) {
+  using P = arith::CmpFPredicate;
+  Value xd = e.b.create<arith::ExtFOp>(e.f64(), ax);
   // j0 = the number of thresholds 2^54, 2^83, 2^112 (E = 31, 60, 89) that |x| reaches.
   Value ge[3];
   for (int t = 0; t < 3; ++t)
@@ -107,8 +114,7 @@ Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin) {
       c = e.sel(ge[t], e.d(kTwoOverPi[k + t + 1]), c);
     p[k] = e.mul(xd, c);
   }
-  Value four = e.d(4.0), quarter = e.d(0.25);
-  auto mod4 = [&](Value v) { return e.fma(e.neg(four), e.rint(e.mul(v, quarter)), v); };
+  auto mod4 = [&](Value v) { return e.fma(e.d(-4.0), e.rint(e.mul(v, e.d(0.25))), v); };
   auto twoSum = [&](Value a, Value c, Value &err) {
     Value s = e.add(a, c);
     Value bb = e.sub(s, a);
@@ -121,12 +127,35 @@ Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   Value k = e.rint(s);
   s = e.sub(s, k); // exact
   Value fr = e.add(s, e.add(e.add(p[3], t2), t1)); // x * 2/pi - k, |fr| <= 1/2 (plus rounding)
-  Value r = e.mul(fr, e.d(0x1.921fb54442d18p0));   // * pi/2
+  return {k, e.mul(fr, e.d(0x1.921fb54442d18p0))}; // * pi/2
+}
+
+/// Below this |x| the two-part f64 Cody-Waite reduction is as accurate as Payne-Hanek: with k < 2^37,
+/// the rounding of x - k*P1 and the truncation of pi/2 to P1 + P2 are below 2^-60 absolute.
+constexpr double kCodyWaiteLimit = 0x1p36;
+
+/// x - k * pi/2 with k = rint(x * 2/pi), pi/2 = P1 + P2 in f64 (|x| < kCodyWaiteLimit, or not finite).
+Reduced reduceCodyWaite(const Emit &e, Value ax) {
+  Value xd = e.b.create<arith::ExtFOp>(e.f64(), ax);
+  Value k = e.rint(e.mul(xd, e.d(0x1.45f306dc9c883p-1)));
+  Value r = e.fma(k, e.d(-0x1.921fb54442d18p0), xd);
+  r = e.fma(k, e.d(-0x1.1a62633145c07p-54), r);
+  return {k, r};
+}
+
+/// sin(x) or cos(x) for f32 x from |x| reduced: f64 polynomials on [-pi/4, pi/4] (fdlibm's kernel
+/// coefficients less the last term; what is dropped is below 1e-11 relative), one rounding to f32.
+/// Correctly rounded but for that last rounding (and the f64 rounding of the reduced argument).
+Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin, bool bounded) {
+  Emit e{b, x.getType()};
+  using P = arith::CmpFPredicate;
+  Value ax = b.create<math::AbsFOp>(x);
+  auto [k, r] = bounded ? reduceCodyWaite(e, ax) : reducePayneHanek(e, ax);
 
   // Quadrant q = k mod 4 (for cos, k + 1), computed in f64: no fptosi of a NaN.
   if (!isSin)
     k = e.add(k, e.d(1.0));
-  Value q = e.sub(k, e.mul(four, e.floor(e.mul(k, quarter))));
+  Value q = e.sub(k, e.mul(e.d(4.0), e.floor(e.mul(k, e.d(0.25)))));
   Value useCos = b.create<arith::OrIOp>(e.cmp(P::OEQ, q, e.d(1.0)), e.cmp(P::OEQ, q, e.d(3.0)));
   Value negate = e.cmp(P::OGE, q, e.d(2.0));
   if (isSin) {
@@ -149,9 +178,13 @@ Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   pc = e.fma(e.mul(z, z), pc, e.fma(z, e.d(-0.5), e.d(1.0)));
   Value v = e.sel(useCos, pc, ps);
   v = e.sel(negate, e.neg(v), v);
-  // Infinities and NaN: mod4(inf) is NaN, and NaN flows through to the result.
+  // Infinities and NaN: the reductions give NaN (inf - inf), and NaN flows through to the result.
   return b.create<arith::TruncFOp>(e.f32(), v);
 }
+
+/// Marks a math.sin/cos whose operand is known to be below kCodyWaiteLimit in magnitude (or NaN): set
+/// by the loop versioning below, read by SinCosF32.
+constexpr llvm::StringLiteral kBoundedArg = "tensorc.bounded_arg";
 
 template <bool IsSin, typename OpTy>
 struct SinCosF32 : OpRewritePattern<OpTy> {
@@ -160,7 +193,7 @@ struct SinCosF32 : OpRewritePattern<OpTy> {
     if (!isF32Like(op.getType()))
       return failure();
     ImplicitLocOpBuilder b(op.getLoc(), rw);
-    rw.replaceOp(op, sinCosF32(b, op.getOperand(), IsSin));
+    rw.replaceOp(op, sinCosF32(b, op.getOperand(), IsSin, op->hasAttr(kBoundedArg)));
     return success();
   }
 };
@@ -276,9 +309,150 @@ struct ToLibmCall : OpRewritePattern<MathOp> {
   std::string fn;
 };
 
+//===----------------------------------------------------------------------===//
+// Loop versioning for f32 sin/cos
+//===----------------------------------------------------------------------===//
+
+/// The memref that a (chain of) views of `m` looks into: a block argument or a non-view op's result.
+Value rootMemref(Value m) {
+  while (Operation *def = m.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    m = view.getViewSource();
+  }
+  return m;
+}
+
+/// Payne-Hanek costs about three times Cody-Waite, and almost no input needs it. So an innermost loop
+/// computing f32 sin/cos from its inputs is versioned:
+///
+///   any = false; for i { any |= |x_i| >= 2^36 }          // the operands' slice only
+///   if (any) { the loop (Payne-Hanek) } else { the loop, sin/cos marked bounded (Cody-Waite) }
+///
+/// Both versions and the scan vectorize. A loop qualifies when every sin/cos operand is computed in the
+/// loop body itself from the induction variable, values defined outside the loop, pure ops and loads
+/// of function arguments (inputs, never written) that the loop does not store to. Otherwise its sin/cos
+/// stay unmarked, which is always correct.
+bool versionTrigLoop(scf::ForOp loop) {
+  Block *body = loop.getBody();
+  SmallVector<Operation *> trig;
+  for (Operation &op : *body)
+    if (isa<math::SinOp, math::CosOp>(op) && op.getResult(0).getType().isF32() && !op.hasAttr(kBoundedArg))
+      trig.push_back(&op);
+  if (trig.empty())
+    return false;
+  // Memrefs the loop writes to (by root); an unknown writer disqualifies the loop.
+  llvm::SmallPtrSet<Value, 4> written;
+  bool unknownWrite = false;
+  loop.getBody()->walk([&](Operation *op) {
+    if (auto store = dyn_cast<memref::StoreOp>(op)) {
+      // Stores into a view of an argument or of a fresh allocation; through anything else the target
+      // could alias what the slice loads.
+      Value root = rootMemref(store.getMemRef());
+      if (!isa<BlockArgument>(root) && !root.getDefiningOp<memref::AllocOp>() &&
+          !root.getDefiningOp<memref::AllocaOp>())
+        unknownWrite = true;
+      written.insert(root);
+      return;
+    }
+    if (op->hasTrait<OpTrait::IsTerminator>() || op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
+      return; // nested ops are walked themselves
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects || effects.hasEffect<MemoryEffects::Write>() || effects.hasEffect<MemoryEffects::Free>())
+      unknownWrite = true;
+  });
+  if (unknownWrite)
+    return false;
+  Block *entry = &loop->getParentOfType<func::FuncOp>().getBody().front();
+  llvm::SetVector<Operation *> slice;
+  SmallVector<Value> work;
+  for (Operation *op : trig)
+    work.push_back(op->getOperand(0));
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() == body && arg != loop.getInductionVar())
+        return false; // loop-carried
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    if (!loop->isAncestor(def))
+      continue; // defined outside the loop
+    if (def->getBlock() != body)
+      return false; // inside a nested region of the body
+    if (slice.contains(def))
+      continue;
+    if (auto load = dyn_cast<memref::LoadOp>(def)) {
+      Value root = rootMemref(load.getMemRef());
+      auto arg = dyn_cast_or_null<BlockArgument>(root);
+      if (!arg || arg.getOwner() != entry || written.contains(root))
+        return false;
+    } else if (!isPure(def) || def->getNumRegions() != 0) {
+      return false;
+    }
+    slice.insert(def);
+    llvm::append_range(work, def->getOperands());
+  }
+  Location loc = loop.getLoc();
+  OpBuilder b(loop);
+  Value falseV = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 0);
+  auto scan = b.create<scf::ForOp>(
+      loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(), ValueRange{falseV},
+      [&](OpBuilder &nb, Location l, Value iv, ValueRange acc) {
+        IRMapping map;
+        map.map(loop.getInductionVar(), iv);
+        // The slice in body order (a topological order).
+        for (Operation &op : *body)
+          if (slice.contains(&op))
+            nb.clone(op, map);
+        Value any = acc[0];
+        Value limit = nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(kCodyWaiteLimit));
+        for (Operation *op : trig) {
+          Value ax = nb.create<math::AbsFOp>(l, map.lookupOrDefault(op->getOperand(0)));
+          Value big = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, ax, limit);
+          any = nb.create<arith::OrIOp>(l, any, big);
+        }
+        nb.create<scf::YieldOp>(l, any);
+      });
+  auto ifOp = b.create<scf::IfOp>(loc, loop.getResultTypes(), scan.getResult(0), /*withElseRegion=*/true);
+  auto fill = [&](Region &region, bool bounded) {
+    OpBuilder rb = OpBuilder::atBlockBegin(&region.front());
+    auto copy = cast<scf::ForOp>(rb.clone(*loop));
+    if (bounded)
+      for (Operation &op : *copy.getBody())
+        if (isa<math::SinOp, math::CosOp>(op) && op.getResult(0).getType().isF32())
+          op.setAttr(kBoundedArg, rb.getUnitAttr());
+    // scf.if's builder gave each region an empty yield when the if has no results.
+    if (region.front().empty() || !isa<scf::YieldOp>(region.front().back()))
+      rb.create<scf::YieldOp>(loc, copy.getResults());
+    else if (!copy.getResults().empty())
+      region.front().back().setOperands(copy.getResults());
+  };
+  fill(ifOp.getThenRegion(), false);
+  fill(ifOp.getElseRegion(), true);
+  loop.replaceAllUsesWith(ifOp.getResults());
+  loop.erase();
+  return true;
+}
+
+/// Versions every innermost scf.for loop with f32 sin/cos (see versionTrigLoop).
+void versionTrigLoops(Operation *root) {
+  SmallVector<scf::ForOp> loops;
+  root->walk([&](scf::ForOp loop) {
+    bool innermost = true;
+    loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
+    if (innermost)
+      loops.push_back(loop);
+  });
+  for (scf::ForOp loop : loops)
+    versionTrigLoop(loop);
+}
+
 struct MathApproxPass : tensorc::impl::MathApproxBase<MathApproxPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    versionTrigLoops(getOperation());
     RewritePatternSet patterns(ctx);
     // Ours first (benefit 2), then upstream's for what is left. The predicate selects upstream
     // expansions by op name; all of these are f32-only, so f64 stays libm. exp, sin and cos are ours.
