@@ -181,7 +181,7 @@ def test_sin_cos_float32_both_loop_versions(cache):
     # and they agree bit for bit, so a value's result does not depend on its neighbours.
     f = unary(cache, "sin-cos", np.float32, lambda x: [tc.sin(x), tc.cos(x)])
     rng = np.random.default_rng(12)
-    k = np.arange(-50000, 50000)
+    k = np.concatenate([np.arange(-50000, 50000), np.round(10.0 ** rng.uniform(5, 10.6, 50000))])
     near = (k * (np.pi / 2)).astype(np.float32)
     x = np.concatenate([log_uniform(rng, 1e-45, 2.0**36 * 0.999, 300000), near,
                         np.nextafter(near, np.float32(np.inf)), np.nextafter(near, np.float32(-np.inf))])
@@ -413,3 +413,12 @@ def test_float_pow_specials(cache, dtype):
     exact = ~np.isfinite(want) | (want == 0) | (np.abs(want) == 1)
     assert_same_bits(got[exact], want[exact], a[exact], b[exact])   # C99 pow special cases
     assert_ulps(got, want.astype(np.float64), 1.0, a, "pow")
+
+
+def test_int_pow_scalar_exponent_checked():
+    # A 0-d exponent takes the scalar path of the lowering; the check and the clamp apply there too.
+    x, n = tc.vector("x", "int64"), tc.scalar("n", "int64")
+    f = tc.function([x, n], x ** n)
+    np.testing.assert_array_equal(f(np.array([2, 0, -3]), 3), np.array([2, 0, -3]) ** 3)
+    with pytest.raises(ValueError, match="Integers to negative integer powers are not allowed"):
+        f(np.array([0, 2]), -1)
