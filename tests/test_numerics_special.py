@@ -148,6 +148,44 @@ def test_float_floordiv_mod_random(cache, dtype):
     assert_same_bits(q, np.array([-1.0, -1.0], dtype), one)
 
 
+def _bounded_quotient_cases(dtype, rng):
+    """Pairs with |a| < 2^24 |b| (float32) or 2^52 |b| (float64), all finite but b, which may be +-inf:
+    the domain of the vectorized fmod (math-approx versions the loop on it)."""
+    lim = 2.0 ** (24 if dtype == np.float32 else 52)
+    fi = np.finfo(dtype)
+    n = 40000
+    b = log_uniform(rng, float(fi.tiny), float(fi.max) / 4, n, dtype)
+    ratio = 10.0 ** rng.uniform(-8, math.log10(lim) - 0.01, b.size) * rng.choice([-1.0, 1.0], b.size)
+    with np.errstate(all="ignore"):
+        a = (b.astype(np.float64) * ratio).astype(dtype)
+    # exact multiples and their neighbours (quotients at and next to integers)
+    k = rng.integers(-1000, 1000, 4000).astype(dtype)
+    bk = log_uniform(rng, 1e-3, 1e3, k.size, dtype)
+    ak = k * bk
+    extra_a = np.concatenate([ak, np.nextafter(ak, dtype(np.inf)), np.nextafter(ak, dtype(-np.inf)),
+                              np.array([0.0, -0.0, 5.0, -5.0, 0.0, -0.0, 3.0, -3.0, fi.smallest_subnormal * 3], dtype)])
+    extra_b = np.concatenate([bk, bk, bk, np.array([3.0, 3.0, np.inf, -np.inf, -np.inf, np.inf, -7.0, 7.0,
+                                                    fi.smallest_subnormal * 2], dtype)])
+    a, b = np.concatenate([a, extra_a]), np.concatenate([b, extra_b])
+    keep = np.isfinite(a) & (np.abs(a.astype(np.float64)) < lim * np.abs(b.astype(np.float64)))
+    return a[keep], b[keep]
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_float_floordiv_mod_bounded_quotients(cache, dtype):
+    # The loop's fast version (exact fmod in f64, vectorized) must match NumPy bit for bit, and give the
+    # same bits as the general version (libm fmod), which one element with a huge quotient selects.
+    a, b = _bounded_quotient_cases(dtype, np.random.default_rng(13))
+    f = binary(cache, "floordiv-mod", dtype, lambda x, y: [x // y, x % y])
+    q, r = f(a, b)
+    with np.errstate(all="ignore"):
+        assert_same_bits(q, np.floor_divide(a, b), a, b)
+        assert_same_bits(r, np.remainder(a, b), a, b)
+    q2, r2 = f(np.append(a, dtype(1e30)), np.append(b, dtype(1e-30)))
+    assert_same_bits(q2[:-1], q, a, b)
+    assert_same_bits(r2[:-1], r, a, b)
+
+
 # ---- item 5: float32 sin/cos over the whole range --------------------------------------------------
 
 def _sin_cos_inputs(rng):

@@ -209,3 +209,72 @@ func.func @not_versioned(%x: memref<?xf32>, %n: index) -> (f32, memref<?xf32>) {
   }
   return %r, %buf : f32, memref<?xf32>
 }
+
+// fmod (arith.remf) is versioned the same way: the scan tests |a| >= 2^24 |b| (unordered: NaN, inf
+// and b == 0 included); the bounded version is an exact f64 fmod (trunc of the quotient, fma, one
+// correction step), the general one keeps arith.remf (libm's fmodf, one call per element).
+// CHECK-LABEL: func.func @versioned_fmod
+// CHECK: %[[C:.*]] = arith.constant 0x4B800000 : f32
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (i1)
+// CHECK: %[[LIM:.*]] = arith.mulf %{{.*}}, %[[C]] : f32
+// CHECK: arith.cmpf uge, %{{.*}}, %[[LIM]] : f32
+// CHECK: scf.if
+// CHECK: arith.remf %{{.*}}, %{{.*}} : f32
+// CHECK: } else {
+// CHECK-NOT: arith.remf
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: arith.divf %{{.*}}, %{{.*}} : f64
+// CHECK: math.trunc %{{.*}} : f64
+// CHECK: math.fma
+// CHECK: math.copysign
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK-NOT: arith.remf
+// CHECK: return
+func.func @versioned_fmod(%x: memref<?xf32>, %y: memref<?xf32>) -> memref<?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %out = memref.alloc(%n) : memref<?xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %a = memref.load %x[%i] : memref<?xf32>
+    %b = memref.load %y[%i] : memref<?xf32>
+    %r = arith.remf %a, %b : f32
+    memref.store %r, %out[%i] : memref<?xf32>
+  }
+  return %out : memref<?xf32>
+}
+
+// f64: the bound is 2^52 |b|, the product q*b is split exactly by fma (p + e).
+// CHECK-LABEL: func.func @versioned_fmod_f64
+// CHECK: arith.constant 0x4330000000000000 : f64
+// CHECK: } else {
+// CHECK: math.trunc %{{.*}} : f64
+// CHECK: %[[P:.*]] = arith.mulf
+// CHECK: %[[NP:.*]] = arith.negf %[[P]]
+// CHECK: math.fma %{{.*}}, %{{.*}}, %[[NP]] : f64
+// CHECK-NOT: arith.remf
+// CHECK: return
+func.func @versioned_fmod_f64(%x: memref<?xf64>, %y: memref<?xf64>) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf64>
+  %out = memref.alloc(%n) : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    %a = memref.load %x[%i] : memref<?xf64>
+    %b = memref.load %y[%i] : memref<?xf64>
+    %r = arith.remf %a, %b : f64
+    memref.store %r, %out[%i] : memref<?xf64>
+  }
+  return %out : memref<?xf64>
+}
+
+// Must not fire outside such loops: a remf on scalars stays arith.remf.
+// CHECK-LABEL: func.func @remf_untouched
+// CHECK-NOT: math.trunc
+// CHECK: arith.remf
+// CHECK-NOT: math.trunc
+// CHECK: return
+func.func @remf_untouched(%a: f32, %b: f32) -> f32 {
+  %r = arith.remf %a, %b : f32
+  return %r : f32
+}

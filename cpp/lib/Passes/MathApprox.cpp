@@ -13,6 +13,9 @@
 //  - log/log2: upstream clamps its input to FLT_MIN, so every subnormal input gave log(FLT_MIN). We scale
 //    subnormal inputs by 2^23 first and subtract 23*ln2 after.
 // erf gets its sign copied from the input (upstream returned +0 for -0).
+// fmod (arith.remf, from float // and %) is a libm call per element, which blocks vectorization; the
+// same loop versioning as for sin/cos selects an exact vectorized f64 fmod when every quotient is below
+// 2^24 (f32) or 2^52 (f64) in magnitude.
 #include "tensorc/Passes/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -182,8 +185,9 @@ Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin, bool bounded) {
   return b.create<arith::TruncFOp>(e.f32(), v);
 }
 
-/// Marks a math.sin/cos whose operand is known to be below kCodyWaiteLimit in magnitude (or NaN): set
-/// by the loop versioning below, read by SinCosF32.
+/// Marks an op whose operands are known to be in the domain of its cheap expansion (math.sin/cos:
+/// |x| < kCodyWaiteLimit or NaN; arith.remf: |a| < 2^24 |b| (f32), 2^52 |b| (f64)): set by the loop
+/// versioning below, read by SinCosF32 and BoundedRemF.
 constexpr llvm::StringLiteral kBoundedArg = "tensorc.bounded_arg";
 
 template <bool IsSin, typename OpTy>
@@ -203,9 +207,8 @@ struct SinCosF32 : OpRewritePattern<OpTy> {
 //===----------------------------------------------------------------------===//
 
 /// e^x = 2^n * e^r, n = rint(x / ln2), r = x - n*ln2 by a two-part Cody-Waite step (exact first part
-/// under fma), e^r by Cephes' expf polynomial. 2^n is applied as 2^n1 * 2^n2 with n1 = n >> 1, so that
-/// n in [-150, 128] needs no out-of-range exponent: results below 2^-126 round to subnormals once (in
-/// the last multiply) and results above FLT_MAX overflow to inf, both as libm does.
+/// under fma), e^r by Cephes' expf polynomial. n in [-150, 128]: results above FLT_MAX overflow to inf
+/// and results below 2^-126 are subnormals rounded once, both as libm does.
 Value expF32(ImplicitLocOpBuilder &b, Value x) {
   Emit e{b, x.getType()};
   using P = arith::CmpFPredicate;
@@ -224,12 +227,16 @@ Value expF32(ImplicitLocOpBuilder &b, Value x) {
   z = e.fma(z, e.mul(r, r), r);
   Value poly = e.add(z, e.f(1.0));
   Value ni = b.create<arith::FPToSIOp>(e.i32(), n);
-  Value n1 = b.create<arith::ShRSIOp>(ni, e.i(1));
-  Value n2 = b.create<arith::SubIOp>(ni, n1);
   auto pow2 = [&](Value k) {
     Value biased = b.create<arith::AddIOp>(k, e.i(127));
     return b.create<arith::BitcastOp>(e.f32(), b.create<arith::ShLIOp>(biased, e.i(23)));
   };
+  // 2^n as 2^n1 * 2^n2 with n1 = n >> 1: both factors are normal for n in [-150, 128], and a result
+  // below 2^-126 is rounded once, in the last multiply. (That multiply producing a subnormal costs a
+  // microcode assist on x86; building subnormals with integer ops instead avoided it but doubled the
+  // cost of every exp, so only inputs below about -87.3 pay.)
+  Value n1 = b.create<arith::ShRSIOp>(ni, e.i(1));
+  Value n2 = b.create<arith::SubIOp>(ni, n1);
   Value res = e.mul(e.mul(poly, pow2(n1)), pow2(n2));
   return e.sel(e.cmp(P::UNO, x, x), x, res);
 }
@@ -241,6 +248,54 @@ struct ExpF32 : OpRewritePattern<math::ExpOp> {
       return failure();
     ImplicitLocOpBuilder b(op.getLoc(), rw);
     rw.replaceOp(op, expF32(b, op.getOperand()));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// fmod (arith.remf) on a bounded quotient
+//===----------------------------------------------------------------------===//
+
+/// fmod(a, b), exact, for finite a with |a| < 2^24 |b| (f32) or 2^52 |b| (f64); b may be infinite.
+/// q = trunc(a / b) is exact or one too large in magnitude (the rounded quotient can only reach an
+/// integer from below); a - q*b is then exact (f32: in f64, q*b has 48 bits; f64: q*b as p + e by fma,
+/// a - p by Sterbenz), and one step of b fixes a remainder of the wrong sign. The sign of a zero
+/// result is a's, as for fmod.
+Value boundedFmod(ImplicitLocOpBuilder &b, Value a, Value d) {
+  using P = arith::CmpFPredicate;
+  Type t = a.getType();
+  bool f32 = getElementTypeOrSelf(t).isF32();
+  Emit e{b, t};
+  Value x = f32 ? Value(b.create<arith::ExtFOp>(e.f64(), a)) : a;
+  Value y = f32 ? Value(b.create<arith::ExtFOp>(e.f64(), d)) : d;
+  Value q = b.create<math::TruncOp>(b.create<arith::DivFOp>(x, y));
+  Value r;
+  if (f32) {
+    r = e.fma(e.neg(q), y, x);
+  } else {
+    Value p = e.mul(q, y);
+    Value err = e.fma(q, y, e.neg(p));
+    r = e.sub(e.sub(x, p), err);
+  }
+  Value zero = e.d(0.0);
+  Value wrongSign = b.create<arith::AndIOp>(
+      e.cmp(P::ONE, r, zero), b.create<arith::XOrIOp>(e.cmp(P::OLT, r, zero), e.cmp(P::OLT, x, zero)));
+  r = e.sel(wrongSign, e.add(r, b.create<math::CopySignOp>(y, x)), r);
+  r = b.create<math::CopySignOp>(r, x);
+  // fmod(a, +-inf) = a (q*inf above is NaN).
+  Value yInf = e.cmp(P::OEQ, b.create<math::AbsFOp>(y), e.d(INFINITY));
+  r = e.sel(yInf, x, r);
+  return f32 ? Value(b.create<arith::TruncFOp>(e.f32(), r)) : r;
+}
+
+struct BoundedRemF : OpRewritePattern<arith::RemFOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(arith::RemFOp op, PatternRewriter &rw) const override {
+    Type elt = getElementTypeOrSelf(op.getType());
+    if (!op->hasAttr(kBoundedArg) || !(elt.isF32() || elt.isF64()))
+      return failure();
+    ImplicitLocOpBuilder b(op.getLoc(), rw);
+    rw.replaceOp(op, boundedFmod(b, op.getLhs(), op.getRhs()));
     return success();
   }
 };
@@ -324,21 +379,49 @@ Value rootMemref(Value m) {
   return m;
 }
 
-/// Payne-Hanek costs about three times Cody-Waite, and almost no input needs it. So an innermost loop
-/// computing f32 sin/cos from its inputs is versioned:
+/// Scalar ops with a cheaper expansion that is exact on part of their domain: f32 sin/cos (Cody-Waite
+/// below 2^36, against Payne-Hanek) and f32/f64 remf (an exact f64 fmod when |a| < 2^24 |b| resp.
+/// 2^52 |b|, against a libm call per element that blocks vectorization).
+bool isVersionable(Operation &op) {
+  if (op.getNumResults() != 1 || op.hasAttr(kBoundedArg))
+    return false;
+  Type t = op.getResult(0).getType();
+  if (isa<math::SinOp, math::CosOp>(op))
+    return t.isF32();
+  if (isa<arith::RemFOp>(op))
+    return t.isF32() || t.isF64();
+  return false;
+}
+
+/// The scan's test that `op` (operands already mapped) needs its general expansion.
+Value needsGeneral(OpBuilder &b, Location l, Operation *op, IRMapping &map) {
+  auto absOf = [&](Value v) { return b.create<math::AbsFOp>(l, map.lookupOrDefault(v)); };
+  Type t = op->getResult(0).getType();
+  if (isa<math::SinOp, math::CosOp>(op)) {
+    Value limit = b.create<arith::ConstantOp>(l, b.getF32FloatAttr(kCodyWaiteLimit));
+    return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, absOf(op->getOperand(0)), limit);
+  }
+  // remf: not |a| < K |b| (NaN, infinite a, b == 0 included); K |b| overflowing to inf is fine.
+  Value k = b.create<arith::ConstantOp>(l, FloatAttr::get(t, t.isF32() ? 0x1p24 : 0x1p52));
+  Value limit = b.create<arith::MulFOp>(l, absOf(op->getOperand(1)), k);
+  return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::UGE, absOf(op->getOperand(0)), limit);
+}
+
+/// Almost no input needs the general expansions above, so an innermost loop with such ops computed
+/// from its inputs is versioned:
 ///
-///   any = false; for i { any |= |x_i| >= 2^36 }          // the operands' slice only
-///   if (any) { the loop (Payne-Hanek) } else { the loop, sin/cos marked bounded (Cody-Waite) }
+///   any = false; for i { any |= needsGeneral(x_i) }     // the operands' slice only
+///   if (any) { the loop } else { the loop, ops marked bounded (the cheap expansions) }
 ///
-/// Both versions and the scan vectorize. A loop qualifies when every sin/cos operand is computed in the
-/// loop body itself from the induction variable, values defined outside the loop, pure ops and loads
-/// of function arguments (inputs, never written) that the loop does not store to. Otherwise its sin/cos
-/// stay unmarked, which is always correct.
-bool versionTrigLoop(scf::ForOp loop) {
+/// Both versions and the scan vectorize (but for libm's fmod in the general one). A loop qualifies when
+/// every such operand is computed in the loop body itself from the induction variable, values defined
+/// outside the loop, pure ops and loads of function arguments (inputs, never written) that the loop
+/// does not store to. Otherwise its ops stay unmarked, which is always correct.
+bool versionLoop(scf::ForOp loop) {
   Block *body = loop.getBody();
   SmallVector<Operation *> trig;
   for (Operation &op : *body)
-    if (isa<math::SinOp, math::CosOp>(op) && op.getResult(0).getType().isF32() && !op.hasAttr(kBoundedArg))
+    if (isVersionable(op))
       trig.push_back(&op);
   if (trig.empty())
     return false;
@@ -368,7 +451,7 @@ bool versionTrigLoop(scf::ForOp loop) {
   llvm::SetVector<Operation *> slice;
   SmallVector<Value> work;
   for (Operation *op : trig)
-    work.push_back(op->getOperand(0));
+    llvm::append_range(work, op->getOperands());
   while (!work.empty()) {
     Value v = work.pop_back_val();
     if (auto arg = dyn_cast<BlockArgument>(v)) {
@@ -407,12 +490,8 @@ bool versionTrigLoop(scf::ForOp loop) {
           if (slice.contains(&op))
             nb.clone(op, map);
         Value any = acc[0];
-        Value limit = nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(kCodyWaiteLimit));
-        for (Operation *op : trig) {
-          Value ax = nb.create<math::AbsFOp>(l, map.lookupOrDefault(op->getOperand(0)));
-          Value big = nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, ax, limit);
-          any = nb.create<arith::OrIOp>(l, any, big);
-        }
+        for (Operation *op : trig)
+          any = nb.create<arith::OrIOp>(l, any, needsGeneral(nb, l, op, map));
         nb.create<scf::YieldOp>(l, any);
       });
   auto ifOp = b.create<scf::IfOp>(loc, loop.getResultTypes(), scan.getResult(0), /*withElseRegion=*/true);
@@ -421,7 +500,7 @@ bool versionTrigLoop(scf::ForOp loop) {
     auto copy = cast<scf::ForOp>(rb.clone(*loop));
     if (bounded)
       for (Operation &op : *copy.getBody())
-        if (isa<math::SinOp, math::CosOp>(op) && op.getResult(0).getType().isF32())
+        if (isVersionable(op))
           op.setAttr(kBoundedArg, rb.getUnitAttr());
     // scf.if's builder gave each region an empty yield when the if has no results.
     if (region.front().empty() || !isa<scf::YieldOp>(region.front().back()))
@@ -436,8 +515,8 @@ bool versionTrigLoop(scf::ForOp loop) {
   return true;
 }
 
-/// Versions every innermost scf.for loop with f32 sin/cos (see versionTrigLoop).
-void versionTrigLoops(Operation *root) {
+/// Versions every innermost scf.for loop with versionable ops (see versionLoop).
+void versionLoops(Operation *root) {
   SmallVector<scf::ForOp> loops;
   root->walk([&](scf::ForOp loop) {
     bool innermost = true;
@@ -446,17 +525,17 @@ void versionTrigLoops(Operation *root) {
       loops.push_back(loop);
   });
   for (scf::ForOp loop : loops)
-    versionTrigLoop(loop);
+    versionLoop(loop);
 }
 
 struct MathApproxPass : tensorc::impl::MathApproxBase<MathApproxPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    versionTrigLoops(getOperation());
+    versionLoops(getOperation());
     RewritePatternSet patterns(ctx);
     // Ours first (benefit 2), then upstream's for what is left. The predicate selects upstream
     // expansions by op name; all of these are f32-only, so f64 stays libm. exp, sin and cos are ours.
-    patterns.add<SinCosF32<true, math::SinOp>, SinCosF32<false, math::CosOp>, ExpF32, ErfSign>(ctx);
+    patterns.add<SinCosF32<true, math::SinOp>, SinCosF32<false, math::CosOp>, ExpF32, ErfSign, BoundedRemF>(ctx);
     patterns.add<ScaleSubnormalLog<math::LogOp>>(ctx, 23 * 0.6931471805599453);
     patterns.add<ScaleSubnormalLog<math::Log2Op>>(ctx, 23.0);
     populateMathPolynomialApproximationPatterns(patterns, [](llvm::StringRef name) {
