@@ -20,18 +20,18 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/IRMapping.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
-#include "llvm/ADT/SetVector.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <cmath>
 
@@ -365,7 +365,7 @@ struct ToLibmCall : OpRewritePattern<MathOp> {
 };
 
 //===----------------------------------------------------------------------===//
-// Loop versioning for f32 sin/cos
+// Loop versioning (f32 sin/cos, fmod)
 //===----------------------------------------------------------------------===//
 
 /// The memref that a (chain of) views of `m` looks into: a block argument or a non-view op's result.
@@ -419,11 +419,11 @@ Value needsGeneral(OpBuilder &b, Location l, Operation *op, IRMapping &map) {
 /// does not store to. Otherwise its ops stay unmarked, which is always correct.
 bool versionLoop(scf::ForOp loop) {
   Block *body = loop.getBody();
-  SmallVector<Operation *> trig;
+  SmallVector<Operation *> ops;
   for (Operation &op : *body)
     if (isVersionable(op))
-      trig.push_back(&op);
-  if (trig.empty())
+      ops.push_back(&op);
+  if (ops.empty())
     return false;
   // Memrefs the loop writes to (by root); an unknown writer disqualifies the loop.
   llvm::SmallPtrSet<Value, 4> written;
@@ -447,10 +447,13 @@ bool versionLoop(scf::ForOp loop) {
   });
   if (unknownWrite)
     return false;
-  Block *entry = &loop->getParentOfType<func::FuncOp>().getBody().front();
+  auto fn = loop->getParentOfType<func::FuncOp>();
+  if (!fn || fn.isExternal())
+    return false;
+  Block *entry = &fn.getBody().front();
   llvm::SetVector<Operation *> slice;
   SmallVector<Value> work;
-  for (Operation *op : trig)
+  for (Operation *op : ops)
     llvm::append_range(work, op->getOperands());
   while (!work.empty()) {
     Value v = work.pop_back_val();
@@ -490,7 +493,7 @@ bool versionLoop(scf::ForOp loop) {
           if (slice.contains(&op))
             nb.clone(op, map);
         Value any = acc[0];
-        for (Operation *op : trig)
+        for (Operation *op : ops)
           any = nb.create<arith::OrIOp>(l, any, needsGeneral(nb, l, op, map));
         nb.create<scf::YieldOp>(l, any);
       });
