@@ -212,9 +212,11 @@ struct SinCosF32 : OpRewritePattern<OpTy> {
 Value expF32(ImplicitLocOpBuilder &b, Value x) {
   Emit e{b, x.getType()};
   using P = arith::CmpFPredicate;
-  // Clamp to [-104, 89] (e^-104 is below half the smallest subnormal, e^89 above FLT_MAX), sending NaN
-  // to a number so that the exponent arithmetic stays defined; NaN is put back at the end.
-  Value xc = e.sel(e.cmp(P::OGT, x, e.f(-104.0)), x, e.f(-104.0));
+  // e^x is 0 for x <= -104 (below half the smallest subnormal) and inf from 89 up. Those lanes and NaN
+  // are computed as e^0 and e^89 (so that the exponent arithmetic stays defined, and masked inputs
+  // such as -inf do not produce subnormals on the way to 0), then selected.
+  Value zeroRes = e.cmp(P::OLE, x, e.f(-104.0));
+  Value xc = e.sel(e.cmp(P::OGT, x, e.f(-104.0)), x, e.f(0.0));
   xc = e.sel(e.cmp(P::OLT, xc, e.f(89.0)), xc, e.f(89.0));
   Value n = e.rint(e.mul(xc, e.f(1.44269504088896341)));
   Value r = e.fma(n, e.f(-0x1.62e43p-1), xc);     // ln2 high part
@@ -234,10 +236,11 @@ Value expF32(ImplicitLocOpBuilder &b, Value x) {
   // 2^n as 2^n1 * 2^n2 with n1 = n >> 1: both factors are normal for n in [-150, 128], and a result
   // below 2^-126 is rounded once, in the last multiply. (That multiply producing a subnormal costs a
   // microcode assist on x86; building subnormals with integer ops instead avoided it but doubled the
-  // cost of every exp, so only inputs below about -87.3 pay.)
+  // cost of every exp, so only inputs in (-104, -87.3] pay.)
   Value n1 = b.create<arith::ShRSIOp>(ni, e.i(1));
   Value n2 = b.create<arith::SubIOp>(ni, n1);
   Value res = e.mul(e.mul(poly, pow2(n1)), pow2(n2));
+  res = e.sel(zeroRes, e.f(0.0), res);
   return e.sel(e.cmp(P::UNO, x, x), x, res);
 }
 
