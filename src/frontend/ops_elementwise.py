@@ -87,7 +87,18 @@ def multiply(x1, x2): return _apply_loop(np.multiply, "mul", "multiply", (x1, x2
 def true_divide(x1, x2): return _apply_loop(np.true_divide, "div", "true_divide", (x1, x2))
 def floor_divide(x1, x2): return _apply_loop(np.floor_divide, "floordiv", "floor_divide", (x1, x2))
 def mod(x1, x2): return _apply_loop(np.remainder, "mod", "mod", (x1, x2))
-def power(x1, x2): return _apply_loop(np.power, "pow", "power", (x1, x2))
+def power(x1, x2):
+    """x1 ** x2. An integer loop with an exponent known to be negative raises now, as NumPy does; an
+    exponent known only at run time is checked by the compiled code (ValueError when called)."""
+    a, b = as_variable(x1), as_variable(x2)
+    in_dts, _ = dtypes.ufunc_loop(np.power, [(a.dtype, a.aval.weak), (b.dtype, b.aval.weak)], "power")
+    if in_dts[1].kind in "iu":
+        known = b.owner.attrs["value"] if b.is_constant else b.aval.const
+        if known is not None and (np.asarray(known) < 0).any():
+            raise ValueError("Integers to negative integer powers are not allowed.")
+    return _apply_loop(np.power, "pow", "power", (a, b))
+
+
 def maximum(x1, x2): return _apply_loop(np.maximum, "max", "maximum", (x1, x2), bool_op="or")
 def minimum(x1, x2): return _apply_loop(np.minimum, "min", "minimum", (x1, x2), bool_op="and")
 def bitwise_and(x1, x2): return _apply_loop(np.bitwise_and, "and", "bitwise_and", (x1, x2))
@@ -191,11 +202,13 @@ def square(x):
 
 
 def logaddexp(x1, x2):
-    """log(exp(x1) + exp(x2)) without overflow: max + log1p(exp(-|x1 - x2|))."""
+    """log(exp(x1) + exp(x2)) without overflow: max + log1p(exp(-|x1 - x2|)), and x1 + log(2) where
+    x1 == x2, as NumPy's npy_logaddexp does (equal infinities would otherwise give inf - inf = NaN)."""
     a, b = as_variable(x1), as_variable(x2)
     in_dts, _ = dtypes.ufunc_loop(np.logaddexp, [(a.dtype, a.aval.weak), (b.dtype, b.aval.weak)], "logaddexp")
     a, b = convert(a, in_dts[0]), convert(b, in_dts[1])
-    return add(maximum(a, b), log1p(exp(negative(abs(subtract(a, b))))))
+    general = add(maximum(a, b), log1p(exp(negative(abs(subtract(a, b))))))
+    return where(equal(a, b), add(a, 0.6931471805599453), general)
 
 
 # ---- selection -------------------------------------------------------------------------------------

@@ -121,3 +121,95 @@ func.func @upstream_only(%a: f32) -> f32 {
   %0 = arith.addf %a, %a : f32
   return %0 : f32
 }
+
+// -----
+
+// Integer // and %: the divisor is replaced by 1 before dividing when it is 0 (the result is then
+// selected to 0) or when it is -1 with a dividend of INT_MIN (x86 traps on both).
+// CHECK-LABEL: func.func @int_floordiv_mod
+// CHECK: %[[Z:.*]] = arith.cmpi eq, %[[D:.*]], %c0_i32
+// CHECK: %[[M1:.*]] = arith.cmpi eq, %[[D]], %c-1_i32
+// CHECK: %[[MIN:.*]] = arith.cmpi eq, %[[N:.*]], %c-2147483648_i32
+// CHECK: %[[OV:.*]] = arith.andi %[[M1]], %[[MIN]]
+// CHECK: %[[BAD:.*]] = arith.ori %[[Z]], %[[OV]]
+// CHECK: %[[SAFE:.*]] = arith.select %[[BAD]], %c1_i32, %[[D]]
+// CHECK: arith.floordivsi %[[N]], %[[SAFE]]
+// CHECK: arith.select %[[Z]]
+// CHECK: arith.cmpi eq, %{{.*}}, %c-2147483648_i32
+// CHECK: arith.remsi
+func.func @int_floordiv_mod(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi32>, tensor<4xi32>) {
+  %0 = tensorc.floordiv %a, %b : tensor<4xi32>, tensor<4xi32> -> tensor<4xi32>
+  %1 = tensorc.mod %a, %b : tensor<4xi32>, tensor<4xi32> -> tensor<4xi32>
+  return %0, %1 : tensor<4xi32>, tensor<4xi32>
+}
+
+// -----
+
+// Float // and % follow NumPy's npy_divmod: fmod first, floor of (a - mod) / b, signed zeros by
+// copysign, a / b and fmod for b == 0.
+// CHECK-LABEL: func.func @float_floordiv_mod
+// CHECK: arith.remf
+// CHECK: arith.cmpf oeq
+// CHECK: arith.divf
+// CHECK: math.floor
+// CHECK: math.copysign
+// CHECK: arith.remf
+// CHECK: math.copysign
+func.func @float_floordiv_mod(%a: tensor<4xf64>, %b: tensor<4xf64>) -> (tensor<4xf64>, tensor<4xf64>) {
+  %0 = tensorc.floordiv %a, %b : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = tensorc.mod %a, %b : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  return %0, %1 : tensor<4xf64>, tensor<4xf64>
+}
+
+// -----
+
+// Integer pow with an array exponent: a run-time check counts the negative exponents (ValueError), after
+// the broadcast check; the computed exponent is clamped at 0 so that ipowi never divides by zero.
+// CHECK: tensorc.checks = [{{.*}}tensorc.pow: operand sizes along axis 0 differ {{.*}}", "tensorc.pow: Integers to negative integer powers are not allowed ({0} negative exponent(s)) (at model.py:3)"]
+// CHECK-LABEL: func.func @int_pow_checked
+// CHECK: arith.cmpi slt
+// CHECK: arith.select
+// CHECK: math.ipowi
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
+// CHECK: arith.cmpi slt
+// CHECK: arith.extui
+// CHECK: func.call @tensorc_report
+func.func @int_pow_checked(%a: tensor<?xi64>, %b: tensor<?xi64>) -> tensor<?xi64> {
+  %0 = tensorc.pow %a, %b : tensor<?xi64>, tensor<?xi64> -> tensor<?xi64> loc("model.py":3:0)
+  return %0 : tensor<?xi64>
+}
+
+// -----
+
+// Float pow has no such check (must not fire).
+// CHECK-NOT: tensorc.checks
+// CHECK-LABEL: func.func @float_pow_unchecked
+// CHECK-NOT: tensorc_report
+// CHECK: math.powf
+func.func @float_pow_unchecked(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = tensorc.pow %a, %b : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// maximum/minimum: select(x > y || isnan(x), x, y), NaN from either side and the second of two zeros
+// (NumPy's result); sign(-0.0) is +0.0; sigmoid from exp(-|x|).
+// CHECK-LABEL: func.func @max_sign_sigmoid
+// CHECK-NOT: arith.maximumf
+// CHECK: %[[GT:.*]] = arith.cmpf ogt, %[[X:.*]], %[[Y:.*]] : f32
+// CHECK: %[[NAN:.*]] = arith.cmpf uno, %[[X]], %[[X]] : f32
+// CHECK: %[[C:.*]] = arith.ori %[[GT]], %[[NAN]] : i1
+// CHECK: arith.select %[[C]], %[[X]], %[[Y]] : f32
+// CHECK: arith.cmpf olt
+// CHECK: arith.cmpf oeq
+// CHECK: math.absf
+// CHECK: math.exp
+// CHECK: arith.cmpf oge
+// CHECK: arith.divf
+func.func @max_sign_sigmoid(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %0 = tensorc.max %a, %b : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  %1 = tensorc.sign %a : tensor<4xf32> -> tensor<4xf32>
+  %2 = tensorc.sigmoid %a : tensor<4xf32> -> tensor<4xf32>
+  return %0, %1, %2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}

@@ -40,3 +40,241 @@ func.func @f64_log1p_expm1(%x: f64) -> f64 {
   %1 = math.expm1 %0 : f64
   return %1 : f64
 }
+
+// f32 sin/cos are ours, not upstream's: |x| widened to f64, reduced modulo pi/2 with 2/pi in parts
+// (Payne-Hanek, every f32 magnitude), f64 polynomials, one rounding back to f32.
+// CHECK-LABEL: func.func @f32_sin_cos
+// CHECK-NOT: math.sin
+// CHECK-NOT: math.cos
+// CHECK: math.absf %{{.*}} : f32
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: math.roundeven %{{.*}} : f64
+// CHECK: math.floor %{{.*}} : f64
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK-NOT: math.sin
+// CHECK: return
+func.func @f32_sin_cos(%x: f32) -> (f32, f32) {
+  %0 = math.sin %x : f32
+  %1 = math.cos %x : f32
+  return %0, %1 : f32, f32
+}
+
+// Vectors get the same expansions (splat constants).
+// CHECK-LABEL: func.func @vector_sin_exp
+// CHECK-NOT: math.sin
+// CHECK-NOT: math.exp
+// CHECK: arith.extf %{{.*}} : vector<8xf32> to vector<8xf64>
+// CHECK: arith.truncf %{{.*}} : vector<8xf64> to vector<8xf32>
+// CHECK: arith.shrsi %{{.*}} : vector<8xi32>
+func.func @vector_sin_exp(%x: vector<8xf32>) -> (vector<8xf32>, vector<8xf32>) {
+  %0 = math.sin %x : vector<8xf32>
+  %1 = math.exp %x : vector<8xf32>
+  return %0, %1 : vector<8xf32>, vector<8xf32>
+}
+
+// f32 exp applies 2^n as 2^(n >> 1) * 2^(n - (n >> 1)): results below 2^-126 become subnormals (not 0)
+// and overflow happens where float32 overflows.
+// CHECK-LABEL: func.func @f32_exp
+// CHECK-NOT: math.exp
+// CHECK: math.roundeven %{{.*}} : f32
+// CHECK: %[[N:.*]] = arith.fptosi %{{.*}} : f32 to i32
+// CHECK: %[[N1:.*]] = arith.shrsi %[[N]], %{{.*}} : i32
+// CHECK: arith.subi %[[N]], %[[N1]] : i32
+// CHECK: %[[P:.*]] = arith.mulf %{{.*}}, %{{.*}} : f32
+// CHECK: arith.mulf %[[P]], %{{.*}} : f32
+// CHECK: arith.cmpf uno
+func.func @f32_exp(%x: f32) -> f32 {
+  %0 = math.exp %x : f32
+  return %0 : f32
+}
+
+// f32 log/log2 of a subnormal: the input is scaled by 2^23 before upstream's expansion (which clamps
+// to FLT_MIN) and 23*ln2 (23 for log2) is subtracted after. The marker of the inner op does not stay.
+// CHECK-LABEL: func.func @f32_log_subnormal
+// CHECK-DAG: %[[SHIFT:.*]] = arith.constant -15.9423847 : f32
+// CHECK-DAG: %[[SCALE:.*]] = arith.constant 0x4B000000 : f32
+// CHECK-DAG: %[[MIN:.*]] = arith.constant 1.17549435E-38 : f32
+// CHECK: %[[SMALL:.*]] = arith.cmpf olt, %arg0, %[[MIN]] : f32
+// CHECK: %[[SCALED:.*]] = arith.mulf %arg0, %[[SCALE]] : f32
+// CHECK: arith.select %[[SMALL]], %[[SCALED]], %arg0 : f32
+// CHECK: %[[SHIFTED:.*]] = arith.addf %{{.*}}, %[[SHIFT]] : f32
+// CHECK: arith.select %[[SMALL]], %[[SHIFTED]], %{{.*}} : f32
+// CHECK-NOT: math.log
+// CHECK-NOT: tensorc.wrapped
+// CHECK: return
+func.func @f32_log_subnormal(%x: f32) -> f32 {
+  %0 = math.log %x : f32
+  return %0 : f32
+}
+
+// CHECK-LABEL: func.func @f32_log2_subnormal
+// CHECK: arith.constant -2.300000e+01 : f32
+// CHECK-NOT: math.log2
+// CHECK: return
+func.func @f32_log2_subnormal(%x: f32) -> f32 {
+  %0 = math.log2 %x : f32
+  return %0 : f32
+}
+
+// f32 erf takes the sign of its input (erf(-0) = -0).
+// CHECK-LABEL: func.func @f32_erf_sign
+// CHECK-NOT: math.erf
+// CHECK: math.copysign %{{.*}}, %arg0 : f32
+func.func @f32_erf_sign(%x: f32) -> f32 {
+  %0 = math.erf %x : f32
+  return %0 : f32
+}
+
+// Must not fire on f64: sin, cos, exp, log, erf stay math ops (libm), with no subnormal scaling.
+// CHECK-LABEL: func.func @f64_transcendentals_untouched
+// CHECK-NOT: 0x4B000000
+// CHECK: math.sin %{{.*}} : f64
+// CHECK: math.cos %{{.*}} : f64
+// CHECK: math.exp %{{.*}} : f64
+// CHECK: math.log %{{.*}} : f64
+// CHECK: math.erf %{{.*}} : f64
+// CHECK-NOT: math.copysign
+// CHECK: return
+func.func @f64_transcendentals_untouched(%x: f64) -> (f64, f64, f64, f64, f64) {
+  %0 = math.sin %x : f64
+  %1 = math.cos %x : f64
+  %2 = math.exp %x : f64
+  %3 = math.log %x : f64
+  %4 = math.erf %x : f64
+  return %0, %1, %2, %3, %4 : f64, f64, f64, f64, f64
+}
+
+// An innermost loop computing f32 sin from its inputs is versioned: a scan for |x| >= 2^36, then the
+// Payne-Hanek loop if any, else a Cody-Waite loop (f64 x - k*P1 - k*P2). The scan clones the operand's
+// slice only (not the reduction's load and store).
+// CHECK-LABEL: func.func @versioned_loop
+// CHECK: scf.for
+// CHECK: %[[ANY:.*]] = scf.for {{.*}} iter_args(%[[ACC:.*]] = %false) -> (i1)
+// CHECK: memref.load %arg0
+// CHECK-NOT: memref.load
+// CHECK: arith.mulf
+// CHECK: math.absf
+// CHECK: arith.cmpf oge
+// CHECK: arith.ori %[[ACC]]
+// CHECK: scf.if %[[ANY]]
+// CHECK: scf.for
+// CHECK-COUNT-3: math.roundeven {{.*}} : f64
+// CHECK: } else {
+// CHECK: scf.for
+// CHECK: math.roundeven {{.*}} : f64
+// CHECK-NOT: math.roundeven {{.*}} : f64
+// CHECK: memref.store
+// CHECK-NOT: tensorc.bounded_arg
+// CHECK: return
+func.func @versioned_loop(%x: memref<?x?xf32>) -> memref<?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %two = arith.constant 2.0 : f32
+  %n = memref.dim %x, %c0 : memref<?x?xf32>
+  %m = memref.dim %x, %c1 : memref<?x?xf32>
+  %acc = memref.alloc(%n) : memref<?xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    scf.for %j = %c0 to %m step %c1 {
+      %v = memref.load %x[%i, %j] : memref<?x?xf32>
+      %a = memref.load %acc[%i] : memref<?xf32>
+      %w = arith.mulf %v, %two : f32
+      %s = math.sin %w : f32
+      %t = arith.addf %s, %a : f32
+      memref.store %t, %acc[%i] : memref<?xf32>
+    }
+  }
+  return %acc : memref<?xf32>
+}
+
+// Must not version: the operand is loop-carried, or read from a buffer the loop writes.
+// CHECK-LABEL: func.func @not_versioned
+// CHECK-NOT: scf.if
+// CHECK-COUNT-6: math.roundeven {{.*}} : f64
+// CHECK-NOT: scf.if
+// CHECK: return
+func.func @not_versioned(%x: memref<?xf32>, %n: index) -> (f32, memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %z = arith.constant 0.0 : f32
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %z) -> f32 {
+    %s = math.cos %acc : f32
+    scf.yield %s : f32
+  }
+  %buf = memref.alloc(%n) : memref<?xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %buf[%i] : memref<?xf32>
+    %s = math.sin %v : f32
+    memref.store %s, %buf[%i] : memref<?xf32>
+  }
+  return %r, %buf : f32, memref<?xf32>
+}
+
+// fmod (arith.remf) is versioned the same way: the scan tests |a| >= 2^24 |b| (unordered: NaN, inf
+// and b == 0 included); the bounded version is an exact f64 fmod (trunc of the quotient, fma, one
+// correction step), the general one keeps arith.remf (libm's fmodf, one call per element).
+// CHECK-LABEL: func.func @versioned_fmod
+// CHECK: %[[C:.*]] = arith.constant 0x4B800000 : f32
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (i1)
+// CHECK: %[[LIM:.*]] = arith.mulf %{{.*}}, %[[C]] : f32
+// CHECK: arith.cmpf uge, %{{.*}}, %[[LIM]] : f32
+// CHECK: scf.if
+// CHECK: arith.remf %{{.*}}, %{{.*}} : f32
+// CHECK: } else {
+// CHECK-NOT: arith.remf
+// CHECK: arith.extf %{{.*}} : f32 to f64
+// CHECK: arith.divf %{{.*}}, %{{.*}} : f64
+// CHECK: math.trunc %{{.*}} : f64
+// CHECK: math.fma
+// CHECK: math.copysign
+// CHECK: arith.truncf %{{.*}} : f64 to f32
+// CHECK-NOT: arith.remf
+// CHECK: return
+func.func @versioned_fmod(%x: memref<?xf32>, %y: memref<?xf32>) -> memref<?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %out = memref.alloc(%n) : memref<?xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %a = memref.load %x[%i] : memref<?xf32>
+    %b = memref.load %y[%i] : memref<?xf32>
+    %r = arith.remf %a, %b : f32
+    memref.store %r, %out[%i] : memref<?xf32>
+  }
+  return %out : memref<?xf32>
+}
+
+// f64: the bound is 2^52 |b|, the product q*b is split exactly by fma (p + e).
+// CHECK-LABEL: func.func @versioned_fmod_f64
+// CHECK: arith.constant 0x4330000000000000 : f64
+// CHECK: } else {
+// CHECK: math.trunc %{{.*}} : f64
+// CHECK: %[[P:.*]] = arith.mulf
+// CHECK: %[[NP:.*]] = arith.negf %[[P]]
+// CHECK: math.fma %{{.*}}, %{{.*}}, %[[NP]] : f64
+// CHECK-NOT: arith.remf
+// CHECK: return
+func.func @versioned_fmod_f64(%x: memref<?xf64>, %y: memref<?xf64>) -> memref<?xf64> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf64>
+  %out = memref.alloc(%n) : memref<?xf64>
+  scf.for %i = %c0 to %n step %c1 {
+    %a = memref.load %x[%i] : memref<?xf64>
+    %b = memref.load %y[%i] : memref<?xf64>
+    %r = arith.remf %a, %b : f64
+    memref.store %r, %out[%i] : memref<?xf64>
+  }
+  return %out : memref<?xf64>
+}
+
+// Must not fire outside such loops: a remf on scalars stays arith.remf.
+// CHECK-LABEL: func.func @remf_untouched
+// CHECK-NOT: math.trunc
+// CHECK: arith.remf
+// CHECK-NOT: math.trunc
+// CHECK: return
+func.func @remf_untouched(%a: f32, %b: f32) -> f32 {
+  %r = arith.remf %a, %b : f32
+  return %r : f32
+}

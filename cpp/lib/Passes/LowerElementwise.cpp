@@ -69,8 +69,12 @@ Scalar unaryScalar(Operation *op) {
             pos = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sgt, a[0], zero);
             neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, a[0], zero);
           }
-          // Zero and NaN fall through to x itself, as np.sign does.
-          Value r = b.create<arith::SelectOp>(l, neg, minus, a[0]);
+          // NaN falls through to x itself and zeros give +0, as np.sign does (sign(-0.0) is 0.0).
+          Value r = a[0];
+          if (isFloat(t))
+            r = b.create<arith::SelectOp>(
+                l, b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], zero), zero, r);
+          r = b.create<arith::SelectOp>(l, neg, minus, r);
           return b.create<arith::SelectOp>(l, pos, one, r);
         };
       })
@@ -87,10 +91,14 @@ Scalar unaryScalar(Operation *op) {
 #undef TC_MATH_UNARY
       .Case([](SigmoidOp) -> Scalar {
         return [](OpBuilder &b, Location l, ValueRange a) -> Value {
-          // 1 / (1 + exp(-x)): exp overflows to inf for very negative x and the quotient is then 0.
+          // With e = exp(-|x|): 1 / (1 + e) for x >= 0 and e / (1 + e) below, so that e never
+          // overflows and sigmoid(-100) is 3.7e-44, not 1 / (1 + inf) = 0. NaN fails x >= 0: e / (1 + e).
           Type t = a[0].getType();
-          Value e = b.create<math::ExpOp>(l, b.create<arith::NegFOp>(l, a[0]));
-          return b.create<arith::DivFOp>(l, cst(b, l, t, 1), b.create<arith::AddFOp>(l, cst(b, l, t, 1), e));
+          Value x = a[0];
+          Value e = b.create<math::ExpOp>(l, b.create<arith::NegFOp>(l, b.create<math::AbsFOp>(l, x)));
+          Value nonNeg = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, x, cst(b, l, t, 0));
+          Value num = b.create<arith::SelectOp>(l, nonNeg, cst(b, l, t, 1), e);
+          return b.create<arith::DivFOp>(l, num, b.create<arith::AddFOp>(l, cst(b, l, t, 1), e));
         };
       })
       .Case([](SoftplusOp) -> Scalar {
@@ -130,11 +138,59 @@ Scalar unaryScalar(Operation *op) {
       .Default([](Operation *) { return Scalar(); });
 }
 
-/// Integer division/remainder guarded against a zero divisor (NumPy gives 0; hardware traps).
-Value safeDivisor(OpBuilder &b, Location l, Value d, Value &isZero) {
+/// Integer division/remainder guarded against the divisors x86 traps on (and LLVM calls UB): 0, and -1
+/// with a dividend of INT_MIN. NumPy gives 0 for x // 0 and x % 0, INT_MIN for INT_MIN // -1 (wrapping)
+/// and 0 for INT_MIN % -1; with the divisor replaced by 1 the division gives the last two as they are,
+/// and `isZero` lets the caller select 0 for the first.
+Value safeDivisor(OpBuilder &b, Location l, Value x, Value d, Value &isZero) {
   Type t = d.getType();
+  unsigned width = t.getIntOrFloatBitWidth();
   isZero = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, d, cst(b, l, t, 0));
-  return b.create<arith::SelectOp>(l, isZero, cst(b, l, t, 1), d);
+  Value minusOne = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, d, cst(b, l, t, -1));
+  Value intMin = b.create<arith::ConstantOp>(l, IntegerAttr::get(t, llvm::APInt::getSignedMinValue(width)));
+  Value overflow = b.create<arith::AndIOp>(
+      l, minusOne, b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, x, intMin));
+  Value replace = b.create<arith::OrIOp>(l, isZero, overflow);
+  return b.create<arith::SelectOp>(l, replace, cst(b, l, t, 1), d);
+}
+
+/// NumPy's float floor division and remainder (npy_floor_divide, npy_remainder, both from npy_divmod):
+/// fmod first, the quotient (a - mod) / b, mod moved into b's sign with the quotient decremented, the
+/// quotient snapped to an integer, signed zeros from copysign; b == 0 gives a / b and fmod(a, b).
+/// Returns the floor quotient or the remainder, branch-free.
+Value npyDivmod(OpBuilder &b, Location l, Value x, Value y, bool wantQuotient) {
+  using P = arith::CmpFPredicate;
+  Type t = x.getType();
+  Value zero = cst(b, l, t, 0), one = cst(b, l, t, 1);
+  auto cmp = [&](P p, Value u, Value v) { return b.create<arith::CmpFOp>(l, p, u, v); };
+  auto sel = [&](Value c, Value u, Value v) { return b.create<arith::SelectOp>(l, c, u, v); };
+  Value mod = b.create<arith::RemFOp>(l, x, y);
+  Value divisorZero = cmp(P::OEQ, y, zero);
+  Value modTrue = cmp(P::UNE, mod, zero); // C's `if (mod)`: NaN is true
+  Value signsDiffer = b.create<arith::XOrIOp>(l, cmp(P::OLT, y, zero), cmp(P::OLT, mod, zero));
+  Value fix = b.create<arith::AndIOp>(l, modTrue, signsDiffer);
+  if (!wantQuotient) {
+    Value m = sel(fix, b.create<arith::AddFOp>(l, mod, y), mod);
+    m = sel(modTrue, m, b.create<math::CopySignOp>(l, zero, y));
+    return sel(divisorZero, mod, m);
+  }
+  Value q = b.create<arith::DivFOp>(l, x, y);
+  Value div = b.create<arith::DivFOp>(l, b.create<arith::SubFOp>(l, x, mod), y);
+  div = sel(fix, b.create<arith::SubFOp>(l, div, one), div);
+  Value fl = b.create<math::FloorOp>(l, div);
+  Value up = cmp(P::OGT, b.create<arith::SubFOp>(l, div, fl), cst(b, l, t, 0.5));
+  fl = sel(up, b.create<arith::AddFOp>(l, fl, one), fl);
+  Value r = sel(cmp(P::UNE, div, zero), fl, b.create<math::CopySignOp>(l, zero, q));
+  return sel(divisorZero, q, r);
+}
+
+/// np.maximum / np.minimum of floats: NaN-propagating, and y where x == y, so that of two zeros the
+/// second is returned (what NumPy's x86 loops give: maximum(0.0, -0.0) is -0.0; arith.maximumf would
+/// give 0.0). select(x > y || isnan(x), x, y) is also what MAXPS computes, plus the NaN fix.
+Value npyMinMax(OpBuilder &b, Location l, Value x, Value y, bool isMax) {
+  Value better = b.create<arith::CmpFOp>(l, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, x, y);
+  Value xNan = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::UNO, x, x);
+  return b.create<arith::SelectOp>(l, b.create<arith::OrIOp>(l, better, xNan), x, y);
 }
 
 Scalar binaryScalar(Operation *op) {
@@ -151,12 +207,21 @@ Scalar binaryScalar(Operation *op) {
       .Case([&](SubOp) { return TC_BIN(arith::SubFOp, arith::SubIOp); })
       .Case([&](MulOp) { return TC_BIN(arith::MulFOp, arith::MulIOp); })
       .Case([&](DivOp) { return TC_BIN(arith::DivFOp, arith::DivFOp); })
-      .Case([&](PowOp) { return TC_BIN(math::PowFOp, math::IPowIOp); })
+      .Case([&](PowOp) {
+        return fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return b.create<math::PowFOp>(l, x, y); },
+                  [](OpBuilder &b, Location l, Value x, Value y) -> Value {
+                    // A negative exponent is an error (a run-time check, see lowerElementwiseFamily), and
+                    // the expansion of ipowi divides 1 by 0 for 0 ** -n: compute x ** 0 instead.
+                    Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, y, cst(b, l, y.getType(), 0));
+                    Value e = b.create<arith::SelectOp>(l, neg, cst(b, l, y.getType(), 0), y);
+                    return b.create<math::IPowIOp>(l, x, e);
+                  });
+      })
       .Case([&](AndOp) { return TC_BIN(arith::AndIOp, arith::AndIOp); })
       .Case([&](OrOp) { return TC_BIN(arith::OrIOp, arith::OrIOp); })
       .Case([&](XorOp) { return TC_BIN(arith::XOrIOp, arith::XOrIOp); })
       .Case([&](MaxOp) {
-        return fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return b.create<arith::MaximumFOp>(l, x, y); },
+        return fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return npyMinMax(b, l, x, y, true); },
                   [](OpBuilder &b, Location l, Value x, Value y) -> Value {
                     if (x.getType().isInteger(1))
                       return b.create<arith::OrIOp>(l, x, y);
@@ -164,7 +229,7 @@ Scalar binaryScalar(Operation *op) {
                   });
       })
       .Case([&](MinOp) {
-        return fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return b.create<arith::MinimumFOp>(l, x, y); },
+        return fi([](OpBuilder &b, Location l, Value x, Value y) -> Value { return npyMinMax(b, l, x, y, false); },
                   [](OpBuilder &b, Location l, Value x, Value y) -> Value {
                     if (x.getType().isInteger(1))
                       return b.create<arith::AndIOp>(l, x, y);
@@ -173,33 +238,21 @@ Scalar binaryScalar(Operation *op) {
       })
       .Case([&](FloorDivOp) {
         return fi(
-            [](OpBuilder &b, Location l, Value x, Value y) -> Value {
-              return b.create<math::FloorOp>(l, b.create<arith::DivFOp>(l, x, y));
-            },
+            [](OpBuilder &b, Location l, Value x, Value y) -> Value { return npyDivmod(b, l, x, y, true); },
             [](OpBuilder &b, Location l, Value x, Value y) -> Value {
               Value zero;
-              Value d = safeDivisor(b, l, y, zero);
+              Value d = safeDivisor(b, l, x, y, zero);
               Value q = b.create<arith::FloorDivSIOp>(l, x, d);
               return b.create<arith::SelectOp>(l, zero, cst(b, l, x.getType(), 0), q);
             });
       })
       .Case([&](ModOp) {
         return fi(
-            [](OpBuilder &b, Location l, Value x, Value y) -> Value {
-              // fmod, then move into the divisor's sign as Python's % does.
-              Type t = x.getType();
-              Value r = b.create<arith::RemFOp>(l, x, y);
-              Value zero = cst(b, l, t, 0);
-              Value rNeg = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, r, zero);
-              Value yNeg = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OLT, y, zero);
-              Value rNonZero = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::ONE, r, zero);
-              Value fix = b.create<arith::AndIOp>(l, rNonZero, b.create<arith::XOrIOp>(l, rNeg, yNeg));
-              return b.create<arith::SelectOp>(l, fix, b.create<arith::AddFOp>(l, r, y), r);
-            },
+            [](OpBuilder &b, Location l, Value x, Value y) -> Value { return npyDivmod(b, l, x, y, false); },
             [](OpBuilder &b, Location l, Value x, Value y) -> Value {
               Type t = x.getType();
               Value isZero;
-              Value d = safeDivisor(b, l, y, isZero);
+              Value d = safeDivisor(b, l, x, y, isZero);
               Value r = b.create<arith::RemSIOp>(l, x, d);
               Value zero = cst(b, l, t, 0);
               Value rNeg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, r, zero);
@@ -235,6 +288,20 @@ Scalar compareScalar(Operation *op) {
       .Case([&](GeOp) { return make(FP::OGE, IP::sge, IP::uge); })
       .Default([](Operation *) { return Scalar(); });
 }
+/// Number (i64 scalar) of negative entries of the integer tensor `x`, in one reduction over all of it.
+Value countNegative(Lowering &L, Location loc, Value x) {
+  OpBuilder &b = L.b;
+  int64_t rank = rankedOf(x).getRank();
+  auto i64 = b.getI64Type();
+  Value init = L.filled(loc, RankedTensorType::get({}, i64), {}, b.create<arith::ConstantIntOp>(loc, i64, 0));
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank), AffineMap::get(rank, 0, {}, b.getContext())};
+  Value n = L.generic(loc, x, init, maps, std::string(rank, 'r'), [i64](OpBuilder &nb, Location l, ValueRange a) {
+              Value zero = nb.create<arith::ConstantOp>(l, IntegerAttr::get(a[0].getType(), 0));
+              Value neg = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, a[0], zero);
+              return SmallVector<Value>{nb.create<arith::AddIOp>(l, a[1], nb.create<arith::ExtUIOp>(l, i64, neg))};
+            })[0];
+  return b.create<tensor::ExtractOp>(loc, n, ValueRange{});
+}
 } // namespace
 
 namespace tensorc::lowering {
@@ -247,8 +314,21 @@ Value tensorc::lowering::lowerElementwiseFamily(Operation *op, Lowering &L) {
   OpBuilder &b = L.b;
   if (Scalar s = unaryScalar(op))
     return L.elementwise(op, op->getOperands(), resultType, s);
-  if (Scalar s = binaryScalar(op))
-    return L.elementwise(op, op->getOperands(), resultType, s);
+  if (Scalar s = binaryScalar(op)) {
+    Value r = L.elementwise(op, op->getOperands(), resultType, s);
+    Type expElt = op->getNumOperands() == 2 ? elementOf(op->getOperand(1)) : Type();
+    if (isa<PowOp>(op) && isa<IntegerType>(expElt) && !expElt.isInteger(1) && !expElt.isInteger(8)) {
+      // NumPy: "ValueError: Integers to negative integer powers are not allowed." Checked after the
+      // computation (whose exponent is clamped at 0), so that a broadcast error is reported first, as
+      // NumPy does; i8 is bool storage and never negative.
+      Value bad = countNegative(L, loc, op->getOperand(1));
+      Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, bad,
+                                         b.create<arith::ConstantIntOp>(loc, b.getI64Type(), 0));
+      L.checks.require(b, loc, op, ok, "Integers to negative integer powers are not allowed ({0} negative exponent(s))",
+                       bad);
+    }
+    return r;
+  }
   if (Scalar s = compareScalar(op))
     return L.elementwise(op, op->getOperands(), resultType, s);
   if (isa<SelectOp>(op))
