@@ -368,7 +368,7 @@ def elementwise_mismatch_of_computed_values_raises():
     for y, what in ((x[:, 0], "slice"), (x.sum(axis=1), "sum"), (tc.exp(x[:, 0]), "exp")):
         f = tc.function([x], [x * y])
         expect_error(f, [np.ones((2, 4, 4))], ValueError, r"tensorc\.mul")
-        expect_error(f, [np.ones((40, 40, 40))], ValueError, r"tensorc\.mul")
+        expect_error(f, [np.ones((3, 5, 5))], ValueError, r"tensorc\.mul")
 
 
 @case(isolated=True)
@@ -526,7 +526,8 @@ def int_min_negation_and_abs_wrap():
 def integer_power_with_negative_exponent_raises():
     x = tc.vector("x", dtype="int64")
     y = tc.vector("y", dtype="int64")
-    expect_error(tc.function([x], x ** -1), [np.array([1, 2, 3])], ValueError, r"negative")
+    with pytest.raises(ValueError, match="negative"):  # a constant exponent: at trace time
+        x ** -1
     expect_error(tc.function([x, y], x ** y), [np.array([1, 2, 3]), np.array([2, -1, 0])], ValueError, r"negative")
     expect_value(tc.function([x, y], x ** y), [np.array([2, 3, -2]), np.array([62, 0, 63])], lambda a, b: a ** b)
 

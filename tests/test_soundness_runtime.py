@@ -234,3 +234,28 @@ def test_python_ints_beyond_int64_are_weak():
         assert_close(g, w)
     with pytest.raises(OverflowError, match="out of bounds for int32"):
         tc.function([i], i + 2**64)
+
+
+def test_comparisons_and_clip_with_python_ints_the_dtype_cannot_hold():
+    x = tc.vector("x", dtype="int32")
+    a = np.array([1, -5, 2**31 - 1], np.int32)
+    got = tc.function([x], [tc.clip(x, 0, 2**31), x < 2**40, x == -2**63, x != 2**70, x >= -2**70,
+                            2**40 > x, x > 5])(a)
+    want = [np.clip(a, 0, 2**31), a < 2**40, a == -2**63, a != 2**70, a >= -2**70, 2**40 > a, a > 5]
+    for g, w in zip(got, want):
+        assert_close(g, w)
+    with pytest.raises(OverflowError, match="out of bounds for int32"):
+        tc.maximum(x, 2**40)
+
+
+def test_mean_with_an_integer_dtype_and_axes_of_0d_values():
+    x = tc.vector("x", dtype="int64")
+    a = np.array([1, 2, 4])
+    got = tc.function([x], [tc.mean(x, dtype=np.int64), x.mean(dtype=np.int32)])(a)
+    assert_close(got[0], np.mean(a, dtype=np.int64))
+    assert_close(got[1], np.mean(a, dtype=np.int32))
+    s = tc.scalar("s", dtype="float64")
+    for fn in (tc.mean, tc.var, tc.std):
+        with pytest.raises(np.exceptions.AxisError):
+            fn(s, axis=0)
+    assert_close(tc.function([s], tc.sum(s, axis=0))(np.float64(2.0)), np.sum(np.float64(2.0), axis=0))

@@ -85,11 +85,23 @@ class Node:
         self.out = None
 
 
+_MAX_BYTES = 2**63 - 1
+
+
 def infer_or_raise(op: Op, avals, attrs, loc: Location) -> AVal:
     try:
-        return op.infer(avals, attrs)
+        out = op.infer(avals, attrs)
     except ShapeError as e:
         raise ValueError(f"{op.mlir_name}: {e} (at {loc})") from None
+    # Static sizes whose byte count overflows (np.zeros((2**33, 2**33))): NumPy's error, before MLIR
+    # computes strides in int64 (an assertion there). A 0 counts as 1, as in NumPy.
+    nbytes = out.dtype.itemsize
+    for d in out.shape:
+        nbytes *= d or 1
+    if nbytes > _MAX_BYTES:
+        raise ValueError(f"{op.mlir_name}: array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
+                         f"maximum possible size (shape {format_shape(out.shape)}, at {loc})")
+    return out
 
 
 def toposort(outputs) -> list:

@@ -56,20 +56,44 @@ def align(vs):
     return [expand_leading(v, ndim) for v in vs]
 
 
-def _int64_range(a) -> bool:
-    return -2**63 <= a < 2**63
+_COMPARISONS = {np.less: "lt", np.less_equal: "le", np.greater: "gt", np.greater_equal: "ge",
+                np.equal: "eq", np.not_equal: "ne"}
+
+
+def _out_of_range(a, dt: np.dtype) -> bool:
+    """A Python int that does not fit the integer (or bool) dtype `dt`."""
+    if type(a) is not int or dt.kind not in "iub":
+        return False
+    info = np.iinfo(dt) if dt.kind != "b" else np.iinfo(np.int64)
+    return not info.min <= a <= info.max
+
+
+def _compare_out_of_range(ufunc, x: Variable, big: int, big_is_left: bool) -> Variable:
+    """NumPy 2 compares an integer array with a Python int its dtype cannot hold exactly: the result
+    does not depend on the array's values."""
+    above = big > 0  # the int is above every value of x
+    less = above != big_is_left  # x < big (or big < x when big is on the left)
+    value = {"lt": less, "le": less, "gt": not less, "ge": not less, "eq": False, "ne": True}[_COMPARISONS[ufunc]]
+    from .ops_creation import full_like
+    return full_like(x, value, dtypes.bool_)
 
 
 def _apply_loop(ufunc, op, name, args, bool_op=None):
-    # A Python int outside int64 (`x > 2**63`) is a weak int for the loop's choice, as in NumPy 2: fine
-    # in a float loop, an OverflowError in an integer one.
-    big = {i: a for i, a in enumerate(args) if type(a) is int and not _int64_range(a)}
+    # A Python int the operands cannot hold (`x > 2**63`, `x32 < 2**40`) takes part in choosing the loop
+    # as a weak int, as in NumPy 2; then a float loop takes its value, a comparison is decided by it,
+    # and any other integer loop raises OverflowError.
+    big = {i: a for i, a in enumerate(args) if type(a) is int and not -2**63 <= a < 2**63}
     vs = [as_variable(0 if i in big else a) for i, a in enumerate(args)]
     in_dts, out_dt = dtypes.ufunc_loop(ufunc, [(v.dtype, v.aval.weak) for v in vs], name)
-    for i, a in big.items():
-        if in_dts[i].kind != "f":
+    for i, a in enumerate(args):
+        if not (i in big or _out_of_range(a, in_dts[i])):
+            continue
+        if in_dts[i].kind == "f":
+            vs[i] = as_variable(float(a))
+        elif ufunc in _COMPARISONS and len(args) == 2 and not _out_of_range(args[1 - i], in_dts[1 - i]):
+            return _compare_out_of_range(ufunc, vs[1 - i], a, big_is_left=i == 0)
+        else:
             raise OverflowError(f"{name}: Python integer {a} out of bounds for {in_dts[i]}")
-        vs[i] = as_variable(float(a))
     vs = align([convert(v, dt) for v, dt in zip(vs, in_dts)])
     if bool_op is not None and in_dts[0] == dtypes.bool_:
         op = bool_op
@@ -230,6 +254,10 @@ def clip(a, a_min=None, a_max=None):
     out = as_variable(a)
     if a_min is None and a_max is None:
         raise ValueError("clip: one of a_min and a_max must be given")
+    # NumPy 2's clip clamps Python int bounds to the range of an integer array's dtype.
+    if out.dtype.kind == "i":
+        info = np.iinfo(out.dtype)
+        a_min, a_max = (min(max(v, info.min), info.max) if type(v) is int else v for v in (a_min, a_max))
     if a_min is not None:
         out = maximum(out, a_min)
     if a_max is not None:

@@ -51,10 +51,24 @@ def _floating(x, dtype, name):
     return x
 
 
+def _counting_axes(axis, ndim, name):
+    """Axes of mean/var/std: unlike sum, NumPy takes no int axis on a 0-d value for these."""
+    if ndim == 0 and axis is not None and not isinstance(axis, (tuple, list)):
+        raise np.exceptions.AxisError(axis, ndim, name)
+    return normalize_axes(axis, ndim, name)
+
+
 def mean(a, axis=None, dtype=None, out=None, keepdims=False):
     no_out(out, "mean")
-    x = _floating(as_variable(a), dtype, "mean")
-    return _reduce("reduce_mean", x, axis, keepdims, "mean")
+    x = as_variable(a)
+    axes = _counting_axes(axis, x.ndim, "mean")
+    if dtype is not None and dtypes.as_dtype(dtype, "mean").kind in "bi":
+        # NumPy sums in the integer dtype, divides in float64 and casts back (truncating).
+        dt = dtypes.as_dtype(dtype, "mean")
+        total = sum(x, axes, dt, keepdims=keepdims)
+        return convert(true_divide(total, prod_of_sizes([x.shape[i] for i in axes])), dt)
+    x = _floating(x, dtype, "mean")
+    return _reduce("reduce_mean", x, axes, keepdims, "mean")
 
 
 def _extremum(op, a, axis, keepdims, name):
@@ -105,7 +119,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     """np.var: mean of squared deviations, divided by (N - ddof) instead of N when ddof is given."""
     no_out(out, "var")
     x = _floating(as_variable(a), dtype, "var")
-    axes = normalize_axes(axis, x.ndim, "var")
+    axes = _counting_axes(axis, x.ndim, "var")
     centered = subtract(x, _reduce("reduce_mean", x, axes, True, "var"))
     result = _reduce("reduce_mean", multiply(centered, centered), axes, keepdims, "var")
     if ddof:

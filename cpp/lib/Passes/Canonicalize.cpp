@@ -120,8 +120,10 @@ struct FoldSplatElementwise : RewritePattern {
     if (isa<AddOp>(op)) return v[0] + v[1];
     if (isa<SubOp>(op)) return v[0] - v[1];
     if (isa<MulOp>(op)) return v[0] * v[1];
-    if (isa<MaxOp>(op)) return std::max(v[0], v[1]);
-    if (isa<MinOp>(op)) return std::min(v[0], v[1]);
+    // NumPy's maximum/minimum: NaN propagates; of equal values (signed zeros) the second, as the
+    // compiled code does (LowerElementwise.cpp).
+    if (isa<MaxOp>(op)) return std::isnan(v[0]) || std::isnan(v[1]) ? NAN : v[0] > v[1] ? v[0] : v[1];
+    if (isa<MinOp>(op)) return std::isnan(v[0]) || std::isnan(v[1]) ? NAN : v[0] < v[1] ? v[0] : v[1];
     if (isa<NegOp>(op)) return -v[0];
     if (isa<AbsOp>(op)) return std::fabs(v[0]);
     if (isInt)
@@ -156,6 +158,17 @@ struct FoldSplatElementwise : RewritePattern {
     auto r = apply(op, vals, isInt);
     if (!r)
       return failure();
+    if (isInt) {
+      // Folded in double: only when exact and in range; wrapping and large int64s keep their
+      // run-time semantics.
+      unsigned width = rt.getElementType().getIntOrFloatBitWidth();
+      double limit = std::ldexp(1.0, std::min(width - 1, 53u));
+      for (double x : vals)
+        if (!(std::fabs(x) < limit))
+          return failure();
+      if (!(*r >= -limit && *r < limit))
+        return failure();
+    }
     // Round through the element type exactly as the compiled code would.
     double value = *r;
     if (rt.getElementType().isF32())
