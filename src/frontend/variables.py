@@ -242,6 +242,10 @@ def constant(value, dtype=None, name=None) -> Variable:
         return value if dtype is None else _ew.astype(value, dtype)
     # Only Python scalars are weak (NEP 50): np.float64 subclasses float but is strongly typed.
     weak = isinstance(value, (bool, int, float)) and not isinstance(value, np.generic) and dtype is None
+    if weak and type(value) is int and not -2**63 <= value < 2**63:
+        # No integer dtype holds it: it can only meet float loops (ufuncs with integer loops raise
+        # OverflowError before this, in ops_elementwise._apply_loop), so it is a weak float.
+        value = float(value)
     if dtype is not None:
         dt = dtypes.as_dtype(dtype, "tc.constant")
         if isinstance(value, int) and not isinstance(value, bool):
