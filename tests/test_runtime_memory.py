@@ -36,9 +36,20 @@ def _glibc():
     return libc
 
 
+def _sanitizer_allocator() -> bool:
+    """Whether ASan (LD_PRELOADed for a sanitized build) replaces malloc: mallinfo2 then sees nothing."""
+    try:
+        ctypes.CDLL(None).__asan_init  # noqa: B018
+    except AttributeError:
+        return False
+    return True
+
+
 LIBC = _glibc()
 if LIBC is None:
     pytest.skip("not glibc: mallinfo2/malloc_trim are glibc's (2.33 or later)", allow_module_level=True)
+if _sanitizer_allocator():
+    pytest.skip("not glibc's malloc: AddressSanitizer's allocator replaces it", allow_module_level=True)
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
