@@ -4,6 +4,11 @@ tensorc is imported as installed, or from the development build (build/dev, what
 `PYTHONPATH=build/dev` gives). Tests that run compiled code are marked `requires_native` and are
 skipped, with the reason, when the native module or the compiler driver is not built.
 
+Under CI (`CI=true`, which .ci/run sets) nothing may be skipped for want of a build: a native module
+that does not import fails the session before collection, and a skip fails its test unless its reason
+is one a fresh machine can legitimately have (CI_SKIP_REASONS: no GPU, no ptxas, not glibc) or a known
+native bug listed below. The log ends with the pass/skip/fail counts.
+
 Compiling a graph through MLIR and LLVM takes 0.1-0.3 s, so tests share compiled functions through
 `FunctionCache` wherever the same graph serves several cases (other shapes, other values).
 """
@@ -37,6 +42,89 @@ def _native_problem():
 NATIVE_PROBLEM = _native_problem()
 requires_native = pytest.mark.skipif(NATIVE_PROBLEM is not None,
                                      reason=f"native tensorc is not built: {NATIVE_PROBLEM}")
+
+# ---- CI: no silent skips ------------------------------------------------------------------------
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+#: Skip reasons (prefixes) a fresh CI machine can legitimately have. Under CI any other skip fails.
+CI_SKIP_REASONS = ("no GPU", "no ptxas", "not glibc")
+_KNOWN_BUG_REASON = "native bug ["  # the skips of NATIVE_BUGS below, which name their bug
+
+
+def _has_gpu() -> bool:
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        return cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _ptxas():
+    import shutil
+    found = shutil.which("ptxas")
+    if found:
+        return found
+    default = "/usr/local/cuda/bin/ptxas"
+    return default if os.access(default, os.X_OK) else None
+
+
+requires_gpu = pytest.mark.skipif(not _has_gpu(), reason="no GPU: no CUDA driver or device on this machine")
+requires_ptxas = pytest.mark.skipif(_ptxas() is None, reason="no ptxas: the CUDA toolkit is not installed")
+
+
+def _ci_allows_skip(reason: str) -> bool:
+    reason = reason.removeprefix("Skipped: ")
+    return reason.startswith(CI_SKIP_REASONS) or reason.startswith(_KNOWN_BUG_REASON)
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def pytest_configure(config):
+    if IN_CI and NATIVE_PROBLEM is not None:
+        raise pytest.UsageError(
+            f"CI=true, but the native tensorc module does not import ({NATIVE_PROBLEM}); every test "
+            "of compiled code would be skipped. Fix the build (pip install . or cmake --build build/dev).")
+
+
+def _fail_disallowed_skip(report, what: str):
+    if not (IN_CI and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    reason = _skip_reason(report)
+    if _ci_allows_skip(reason):
+        return
+    report.outcome = "failed"
+    report.longrepr = (f"{what} skipped under CI=true for a reason a CI machine should not have: {reason}\n"
+                       f"(skips allowed under CI: reasons starting with {', '.join(CI_SKIP_REASONS)}, "
+                       "or a known native bug of tests/conftest.py)")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _fail_disallowed_skip(outcome.get_result(), "test")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _fail_disallowed_skip(outcome.get_result(), "module")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not IN_CI:
+        return
+    # Every category, zeros included, so that the log always states how many tests were skipped.
+    counts = {key: len(terminalreporter.stats.get(key, []))
+              for key in ("passed", "skipped", "failed", "error", "xfailed", "xpassed")}
+    terminalreporter.write_line("tensorc CI: " + ", ".join(f"{n} {key}" for key, n in counts.items())
+                                + f" (exit status {int(exitstatus)})")
 
 FLOATS = [np.float32, np.float64]
 INTS = [np.int32, np.int64]

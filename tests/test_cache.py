@@ -241,3 +241,91 @@ def test_second_process_uses_the_cached_object(cache_env, tmp_path):
     second = run()
     assert second["hit"] and second["ok"]
     assert second["stats"] == {"objects_compiled": 0, "objects_loaded": 1, "specializations": 1}
+
+
+# ---- entries that pass the checksum but that the JIT refuses --------------------------------------
+
+# An object that links only where `tensorc_test_no_such_symbol` exists: nowhere. Its entry point has
+# the name compiled kernels have, so the load fails at link time, not at the symbol lookup.
+UNRESOLVED_IR = """
+llvm.func @tensorc_test_no_such_symbol()
+llvm.func @_mlir_ciface_main() {
+  llvm.call @tensorc_test_no_such_symbol() : () -> ()
+  llvm.return
+}
+"""
+
+
+def _unresolved_object():
+    import mlir.ir as ir
+    from tensorc import _tensorc
+
+    with ir.Context():
+        return _tensorc.compile_object(ir.Module.parse(UNRESOLVED_IR))
+
+
+def _compile_and_call(value):
+    """A fresh tc.function (a fresh Program: it asks compile_module, hence the cache) of one graph."""
+    import numpy as np
+
+    import tensorc as tc
+
+    x = tc.vector("x", dtype="float64")
+    f = tc.function([x], x * 2.0 + 1.0)
+    return f(np.full(3, value)), f
+
+
+def _only_entry(directory):
+    entries = [name for name in os.listdir(directory) if name.endswith(".tco")]
+    assert len(entries) == 1, entries
+    return entries[0][: -len(".tco")]
+
+
+@pytest.mark.parametrize("bad", ["garbage", "truncated", "unresolved", "no checks"])
+def test_entry_that_does_not_load_is_replaced(cache_env, bad):
+    pytest.importorskip("tensorc._tensorc", reason="the native module is not built")
+    import numpy as np
+
+    from tensorc import _tensorc
+
+    result, _ = _compile_and_call(1.0)
+    np.testing.assert_array_equal(result, [3.0, 3.0, 3.0])
+    k = _only_entry(cache_env)
+    good_obj, good_meta = cache.load(k)
+    # A bad entry under the right key, with a valid checksum: cache.load returns it.
+    obj, meta = {
+        "garbage": (b"\x7fELF" + b"\x00garbage" * 64, good_meta),
+        "truncated": (good_obj[: len(good_obj) // 2], good_meta),
+        "unresolved": (_unresolved_object(), good_meta),
+        "no checks": (good_obj, {}),
+    }[bad]
+    assert cache.store(k, obj, meta)
+    assert cache.load(k) == (obj, meta)
+
+    before = _tensorc.stats()["objects_compiled"]
+    with pytest.warns(RuntimeWarning, match="discarded entry"):
+        result, f = _compile_and_call(2.0)
+    np.testing.assert_array_equal(result, [5.0, 5.0, 5.0])
+    assert _tensorc.stats()["objects_compiled"] == before + 1  # recompiled once
+    assert not f.program.compiled[0].from_cache
+    # The entry now holds the freshly compiled object, which the next lookup loads without compiling.
+    assert _only_entry(cache_env) == k
+    fresh = cache.load(k)
+    assert fresh != (obj, meta) and fresh[1] == good_meta
+    result, f = _compile_and_call(3.0)
+    np.testing.assert_array_equal(result, [7.0, 7.0, 7.0])
+    assert f.program.compiled[0].from_cache
+    assert _tensorc.stats()["objects_compiled"] == before + 1
+    # Later calls of the same function use its kernel: nothing is reported again.
+    np.testing.assert_array_equal(f(np.zeros(2)), [1.0, 1.0])
+
+
+def test_fresh_object_that_does_not_load_raises_and_is_not_stored(cache_env, monkeypatch):
+    pytest.importorskip("tensorc._tensorc", reason="the native module is not built")
+    from tensorc.runtime import compiler
+
+    bad = _unresolved_object()
+    monkeypatch.setattr(compiler._tensorc, "compile_object", lambda module, opt_level=3: bad)
+    with pytest.raises(compiler.CompileError, match="(?s)does not load.*tensorc_test_no_such_symbol"):
+        _compile_and_call(1.0)
+    assert not os.path.exists(cache_env) or not os.listdir(cache_env)

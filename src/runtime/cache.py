@@ -11,7 +11,8 @@ pipeline, the tensorc and LLVM versions and the host CPU to :func:`key`). Each e
 
 Loading is paranoid because the object is executed: a wrong magic, a length that does not add up, a
 bad checksum or an entry stored under another key all read as a miss (``None``), so the caller
-recompiles and overwrites. The directory is private to the user (0700, files 0600) and written
+recompiles and overwrites. An entry that passes these checks but that the JIT then refuses (an object
+from another LLVM or CPU that slipped through the key) is the caller's to :func:`remove`. The directory is private to the user (0700, files 0600) and written
 atomically (temporary file + ``os.replace``), so concurrent processes never see half-written entries.
 
 Environment:
@@ -29,7 +30,7 @@ import struct
 import tempfile
 import warnings
 
-__all__ = ["cache_dir", "enabled", "key", "load", "store", "entry_path"]
+__all__ = ["cache_dir", "enabled", "key", "load", "store", "remove", "entry_path"]
 
 MAGIC = b"TENSORC\x00OBJ\x00v1\n\x00\x00"  # 16 bytes; bump the version when the layout changes
 _SUFFIX = ".tco"
@@ -216,3 +217,18 @@ def store(k: str, obj: bytes, meta: dict | None = None) -> bool:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def remove(k: str) -> bool:
+    """Deletes the entry stored under key `k`. Returns whether a file was removed; a missing entry, a
+    disabled cache or a directory that is not safely ours removes nothing. Never raises."""
+    if not enabled() or not _valid_key(k):
+        return False
+    try:
+        directory = _private_dir(create=False)
+        if directory is None:
+            return False
+        os.unlink(os.path.join(directory, k + _SUFFIX))
+        return True
+    except OSError:
+        return False

@@ -5,6 +5,7 @@ so a second process loads the object without running MLIR or LLVM at all."""
 from __future__ import annotations
 
 import threading
+import warnings
 
 import numpy as np
 
@@ -89,23 +90,53 @@ def _specs(specs):
     return [(np.dtype(dt).num, int(nd)) for dt, nd in specs]
 
 
+def _cached_checks(meta: dict):
+    """The check messages of a cache entry's metadata, or None when they are not a list of strings."""
+    checks = meta.get("checks")
+    if isinstance(checks, list) and all(isinstance(c, str) for c in checks):
+        return checks
+    return None
+
+
 def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broadcast=False) -> Compiled:
     """Compile tensorc IR whose entry is ``@main``. ``in_specs``/``out_specs``: [(dtype, ndim)];
     ``mode``: None (FAST_RUN), "FAST_RUN", "FAST_COMPILE" or a tensorc.Mode; ``dynamic_broadcast``:
-    the general variant, where any dynamic size may be 1 at run time (frontend/function.py)."""
+    the general variant, where any dynamic size may be 1 at run time (frontend/function.py).
+
+    A cache entry whose object the JIT refuses (it passed the cache's checksum, but was built by
+    another LLVM or for another CPU, or names a symbol this process lacks) is deleted and the IR is
+    compiled again, once; only a freshly compiled object that does not load either raises. A fresh
+    object is stored only once it has loaded."""
     pipelines = stage_pipelines(mode, dynamic_broadcast=dynamic_broadcast)
     pipeline = "|".join(pipelines[s] for s in STAGES[1:])
     key = cache.key(ir_text, pipeline, __version__, _host_key())
+    ins, outs = _specs(in_specs), _specs(out_specs)
+    discarded = None  # why the cached entry was thrown away, if it was
     hit = cache.load(key)
     if hit is not None:
         obj, meta = hit
-        kernel = _tensorc.Kernel(obj, _ENTRY, _specs(in_specs), _specs(out_specs), list(meta["checks"]))
-        return Compiled(kernel, {"frontend": ir_text}, pipelines, from_cache=True)
+        checks = _cached_checks(meta)
+        if checks is None:
+            discarded = "its metadata has no list of check messages"
+        else:
+            try:
+                kernel = _tensorc.Kernel(obj, _ENTRY, ins, outs, checks)
+            except RuntimeError as e:  # the JIT could not load or link the object
+                discarded = str(e)
+            else:
+                return Compiled(kernel, {"frontend": ir_text}, pipelines, from_cache=True)
+        cache.remove(key)
+        warnings.warn(f"tensorc cache: discarded entry {key[:16]}... ({discarded.splitlines()[0]}); "
+                      "recompiling", RuntimeWarning, stacklevel=2)
     with _lock:  # one MLIR/LLVM compilation at a time keeps memory use flat
         ctx, module, texts = _run_stages(ir_text, pipelines)
         with ctx:
             checks = _checks_of(module)
             obj = _tensorc.compile_object(module)
+    try:
+        kernel = _tensorc.Kernel(obj, _ENTRY, ins, outs, checks)
+    except RuntimeError as e:
+        note = f" (the cached object, now deleted, did not load either: {discarded})" if discarded else ""
+        raise CompileError(f"the compiled object does not load: {e}{note}") from None
     cache.store(key, obj, {"checks": checks})
-    kernel = _tensorc.Kernel(obj, _ENTRY, _specs(in_specs), _specs(out_specs), checks)
     return Compiled(kernel, texts, pipelines, from_cache=False)

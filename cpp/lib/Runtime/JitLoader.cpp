@@ -107,7 +107,13 @@ Jit &jit() {
     }
     // The builder's default already links the process's global symbols (malloc, free, memcpy, libm
     // when the interpreter links it) into every JITDylib made with LLJIT::createJITDylib.
-    auto lljit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*machineBuilder)).create();
+    // No platform support: kernels have no static initializers or atexit handlers to run, and the
+    // default (generic IR) platform would give every JITDylib its own LLVMContext and module defining
+    // __dso_handle and the atexit helpers, about 30 KB of heap per loaded kernel.
+    auto lljit = llvm::orc::LLJITBuilder()
+                     .setJITTargetMachineBuilder(std::move(*machineBuilder))
+                     .setPlatformSetUp(llvm::orc::setUpInactivePlatform)
+                     .create();
     if (!lljit) {
       state->error = "cannot create the ORC JIT: " + llvm::toString(lljit.takeError());
       return state;
