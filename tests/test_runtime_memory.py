@@ -137,7 +137,7 @@ def test_deleted_functions_release_their_memory(no_disk_cache):
     # 0.1-0.3 KB/function still allocated and 2-6 KB/function resident (mostly one-time costs).
     n = 120
     functions = [make(i) for i in range(n)]
-    kernels = [weakref.ref(f.program.compiled[0].kernel) for f in functions]
+    kernels = [weakref.ref(f.program.compiled[(0, False)].kernel) for f in functions]
     programs = [weakref.ref(f.program) for f in functions]
     del functions
     gc.collect()
