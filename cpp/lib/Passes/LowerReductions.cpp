@@ -1,5 +1,23 @@
 // Lowering of reductions (sum, prod, mean, max, min, argmax, argmin) and of softmax, log_softmax and
 // logsumexp, which are built from max-shifted reductions.
+//
+// Accurate sums. A float sum written as one sequential loop (even vectorized: LLVM splits it into
+// VF x interleave lanes) has an error that grows linearly with the length: in float32 a lane stops
+// growing at 2**24, so a sum of 2**31 ones came out as 2**29. NumPy sums pairwise, with an error that
+// grows like log(n). tensorc does two things instead:
+//  - Wider accumulators (here): every float32 sum accumulates in float64 and rounds once at the end.
+//    This covers reduce_sum, reduce_mean (so var and std, which are means), and the sums of exp inside
+//    softmax, log_softmax, logsumexp and softmax_cross_entropy; the per-row scalars computed from such
+//    a sum (1/s, log s, m + log s, mean = s/n) are computed in float64 too and rounded once. float64
+//    addition of float32 inputs loses nothing until the sum has 2**29 times the magnitude of its
+//    terms, so float32 results are correctly rounded in all but pathological cases, far better than
+//    NumPy's float32 pairwise sums. The cost is a float->double conversion per element, which is
+//    vectorized (the loop stays memory-bound for large inputs).
+//  - Blocked partial sums (tensorc-fuse-rows, FuseRows.cpp, after fusion so that the producers fused
+//    into a sum stay fused): every float add-reduction, float64 included, is split into blocks whose
+//    partial sums are summed again in blocks, a few levels deep, so the error grows with the block
+//    size and the number of levels, not with the length.
+// float prod, max and min keep the element type (NumPy's prod is sequential too; max/min are exact).
 #include "Lowering.h"
 
 #include <limits>
@@ -28,6 +46,30 @@ Value lowestOf(OpBuilder &b, Location l, Type t, bool lowest) {
   unsigned w = t.getIntOrFloatBitWidth();
   return b.create<arith::ConstantOp>(
       l, IntegerAttr::get(t, lowest ? llvm::APInt::getSignedMinValue(w) : llvm::APInt::getSignedMaxValue(w)));
+}
+
+/// The type a sum of `t` values accumulates in: float64 for float32 (see the top of the file).
+Type accumulatorOf(Type t) {
+  if (t.isF32())
+    return Float64Type::get(t.getContext());
+  return t;
+}
+
+/// `v` (a tensor of accumulators) as a tensor of `elt`, through a per-element conversion generic;
+/// `v` itself when the types agree. `extra`, when given, maps each accumulator first (in its type).
+Value fromAccumulator(Lowering &L, Location loc, Value v, Type elt,
+                      const std::function<Value(OpBuilder &, Location, Value)> &extra = nullptr) {
+  auto vt = rankedOf(v);
+  if (vt.getElementType() == elt && !extra)
+    return v;
+  int64_t rank = vt.getRank();
+  auto outType = RankedTensorType::get(vt.getShape(), elt);
+  return L.generic(loc, v, L.empty(loc, outType, L.dims(loc, v)),
+                   {L.b.getMultiDimIdentityMap(rank), L.b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
+                   [&](OpBuilder &nb, Location l, ValueRange a) {
+                     Value x = extra ? extra(nb, l, a[0]) : a[0];
+                     return SmallVector<Value>{convertElement(nb, l, x, elt)};
+                   })[0];
 }
 
 /// Product of the sizes of `axes` (index).
@@ -85,14 +127,27 @@ Value shiftedMax(Lowering &L, Location loc, Value x, ArrayRef<int64_t> axes) {
                    })[0];
 }
 
-/// sum(exp(x - m)) over axes, m broadcast from the reduced shape.
+/// max over axes, as it is (NaN if a NaN is there, +-inf if the largest value is infinite).
+Value plainMax(Lowering &L, Location loc, Value x, ArrayRef<int64_t> axes) {
+  Type elt = elementOf(x);
+  SmallVector<Value> sizes;
+  auto rt = L.reducedType(x, axes, elt, sizes, loc);
+  Value init = L.filled(loc, rt, sizes, lowestOf(L.b, loc, elt, true));
+  return L.reduce(loc, x, axes, init, [](OpBuilder &nb, Location l, Value e, Value acc) {
+    return combineMax(nb, l, e, acc, true);
+  });
+}
+
+/// sum(exp(x - m)) over axes, m broadcast from the reduced shape, accumulated in accumulatorOf(elt)
+/// (the result has that element type).
 Value sumExpShifted(Lowering &L, Location loc, Value x, Value m, ArrayRef<int64_t> axes) {
   OpBuilder &b = L.b;
   Type elt = elementOf(x);
+  Type acc = accumulatorOf(elt);
   int64_t rank = rankedOf(x).getRank();
   SmallVector<Value> sizes;
-  auto rt = L.reducedType(x, axes, elt, sizes, loc);
-  Value init = L.filled(loc, rt, sizes, L.zeroOf(loc, elt));
+  auto rt = L.reducedType(x, axes, acc, sizes, loc);
+  Value init = L.filled(loc, rt, sizes, L.zeroOf(loc, acc));
   std::string its;
   for (int64_t d = 0; d < rank; ++d)
     its.push_back(llvm::is_contained(axes, d) ? 'r' : 'p');
@@ -100,7 +155,7 @@ Value sumExpShifted(Lowering &L, Location loc, Value x, Value m, ArrayRef<int64_
   return L.generic(loc, ValueRange{x, m}, init, {b.getMultiDimIdentityMap(rank), red, red}, its,
                    [](OpBuilder &nb, Location l, ValueRange a) {
                      Value e = nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]));
-                     return SmallVector<Value>{combineAdd(nb, l, e, a[2])};
+                     return SmallVector<Value>{combineAdd(nb, l, convertElement(nb, l, e, a[2].getType()), a[2])};
                    })[0];
 }
 
@@ -110,21 +165,25 @@ Value lowerSoftmaxLike(Lowering &L, Operation *op, Value x, int64_t axis, bool l
   auto xt = rankedOf(x);
   int64_t rank = xt.getRank();
   SmallVector<int64_t> axes{axis};
-  Value m = shiftedMax(L, loc, x, axes);
+  // Special values follow scipy.special. softmax subtracts the plain max, as scipy does: a row holding
+  // +inf gives inf - inf = NaN, and with it a NaN sum, so the whole row is NaN (not [NaN, 0, 0]); a row
+  // of -inf only is NaN too (-inf - -inf), and a NaN anywhere makes the row NaN. log_softmax subtracts
+  // the max replaced by 0 where it is not finite, as scipy does: [inf, 1, 2] -> [NaN, -inf, -inf],
+  // all -inf -> NaN, and any -inf entry of an otherwise finite row is -inf. An empty row has nothing to
+  // compute and gives an empty result (scipy raises there, through np.amax of an empty axis; tensorc
+  // rewrites x - logsumexp(x) into log_softmax, which must keep NumPy's empty result).
+  Value m = logVersion ? shiftedMax(L, loc, x, axes) : plainMax(L, loc, x, axes);
   Value s = sumExpShifted(L, loc, x, m, axes);
-  // Per-row constants first (a division or a log per row, not per element):
+  // Per-row constants first (a division or a log per row, not per element), computed in the
+  // accumulator type and rounded once to the element type:
   //   softmax:  exp(x - m) * (1 / s)       log_softmax:  (x - m) - log(s)
   // (x - m) is formed first in both: with a large common offset, x - (m + log s) would round m + log s.
-  auto rt = rankedOf(s);
-  int64_t rrank = rt.getRank();
-  SmallVector<AffineMap> rowMaps(2, b.getMultiDimIdentityMap(rrank));
-  Value perRow = L.generic(loc, s, L.empty(loc, rt, L.dims(loc, s)), rowMaps, std::string(rrank, 'p'),
-                           [logVersion](OpBuilder &nb, Location l, ValueRange a) {
-                             if (logVersion)
-                               return SmallVector<Value>{nb.create<math::LogOp>(l, a[0])};
-                             Value one = nb.create<arith::ConstantOp>(l, nb.getFloatAttr(a[0].getType(), 1.0));
-                             return SmallVector<Value>{nb.create<arith::DivFOp>(l, one, a[0])};
-                           })[0];
+  Value perRow = fromAccumulator(L, loc, s, xt.getElementType(), [logVersion](OpBuilder &nb, Location l, Value v) {
+    if (logVersion)
+      return Value(nb.create<math::LogOp>(l, v));
+    Value one = nb.create<arith::ConstantOp>(l, nb.getFloatAttr(v.getType(), 1.0));
+    return Value(nb.create<arith::DivFOp>(l, one, v));
+  });
   AffineMap red = L.dropDimsMap(rank, axes);
   Value init = L.empty(loc, xt, L.dims(loc, x));
   return L.generic(loc, ValueRange{x, m, perRow}, init,
@@ -221,9 +280,13 @@ Value lowerSoftmaxCrossEntropy(Lowering &L, SoftmaxCrossEntropyOp op) {
                     lab = ib.create<arith::SelectOp>(il, neg, ib.create<arith::AddIOp>(il, lab, cols), lab);
                     Value i = ib.create<linalg::IndexOp>(il, 0);
                     Value picked = ib.create<tensor::ExtractOp>(il, xs, ValueRange{i, lab});
-                    // (m - x[i, y]) + log(s): the difference first, exact when m and x share an offset.
+                    // (m - x[i, y]) + log(s): the difference first, exact when m and x share an offset;
+                    // the sum is in the accumulator type (float64 for float32), rounded once.
                     Value gap = ib.create<arith::SubFOp>(il, a[0], picked);
-                    return SmallVector<Value>{ib.create<arith::AddFOp>(il, gap, ib.create<math::LogOp>(il, a[1]))};
+                    Type accT = a[1].getType();
+                    Value r = ib.create<arith::AddFOp>(il, convertElement(ib, il, gap, accT),
+                                                       ib.create<math::LogOp>(il, a[1]));
+                    return SmallVector<Value>{convertElement(ib, il, r, gap.getType())};
                   })[0];
         L.b.create<scf::YieldOp>(l, r);
       },
@@ -245,7 +308,7 @@ Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
   auto simple = [&](Value x, ArrayRef<int64_t> axes, bool keepdims, Value identity,
                     std::function<Value(OpBuilder &, Location, Value, Value)> combine) {
     SmallVector<Value> sizes;
-    auto rt = L.reducedType(x, axes, outElt, sizes, loc);
+    auto rt = L.reducedType(x, axes, identity.getType(), sizes, loc);
     Value init = L.filled(loc, rt, sizes, identity);
     Value r = L.reduce(loc, x, axes, init, [&](OpBuilder &nb, Location l, Value e, Value acc) {
       return combine(nb, l, convertElement(nb, l, e, acc.getType()), acc);
@@ -253,9 +316,11 @@ Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
     return r;
   };
 
-  if (auto s = dyn_cast<ReduceSumOp>(op))
-    return finishKeepdims(L, loc, simple(s.getX(), s.getAxes(), s.getKeepdims(), L.zeroOf(loc, outElt), combineAdd),
-                          resultType, s.getAxes(), s.getKeepdims());
+  if (auto s = dyn_cast<ReduceSumOp>(op)) {
+    Type acc = accumulatorOf(outElt);
+    Value sum = simple(s.getX(), s.getAxes(), s.getKeepdims(), L.zeroOf(loc, acc), combineAdd);
+    return finishKeepdims(L, loc, fromAccumulator(L, loc, sum, outElt), resultType, s.getAxes(), s.getKeepdims());
+  }
   if (auto p = dyn_cast<ReduceProdOp>(op))
     return finishKeepdims(L, loc,
                           simple(p.getX(), p.getAxes(), p.getKeepdims(), L.constantOf(loc, outElt, 1),
@@ -272,16 +337,14 @@ Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
       op->emitOpError("mean needs a float result type");
       return {};
     }
-    Value sum = simple(m.getX(), m.getAxes(), m.getKeepdims(), L.zeroOf(loc, outElt), combineAdd);
+    Type acc = accumulatorOf(outElt);
+    Value sum = simple(m.getX(), m.getAxes(), m.getKeepdims(), L.zeroOf(loc, acc), combineAdd);
     Value n = b.create<arith::IndexCastOp>(loc, b.getI64Type(), countOf(L, loc, m.getX(), m.getAxes()));
-    Value nf = b.create<arith::SIToFPOp>(loc, outElt, n);
-    auto st = rankedOf(sum);
-    int64_t rank = st.getRank();
-    Value mean = L.generic(loc, sum, L.empty(loc, st, L.dims(loc, sum)),
-                           {b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
-                           [nf](OpBuilder &nb, Location l, ValueRange a) {
-                             return SmallVector<Value>{nb.create<arith::DivFOp>(l, a[0], nf)};
-                           })[0];
+    Value nf = b.create<arith::SIToFPOp>(loc, acc, n);
+    // sum / n in the accumulator type, rounded once (always a generic: its result is a new tensor).
+    Value mean = fromAccumulator(L, loc, sum, outElt, [nf](OpBuilder &nb, Location l, Value v) {
+      return Value(nb.create<arith::DivFOp>(l, v, nf));
+    });
     return finishKeepdims(L, loc, mean, resultType, m.getAxes(), m.getKeepdims());
   }
   auto maxMin = [&](Value x, ArrayRef<int64_t> axes, bool keepdims, bool isMax) {
@@ -309,15 +372,21 @@ Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
   if (auto xe = dyn_cast<SoftmaxCrossEntropyOp>(op))
     return lowerSoftmaxCrossEntropy(L, xe);
   if (auto s = dyn_cast<LogSumExpOp>(op)) {
+    // Special values as scipy.special.logsumexp: the max replaced by 0 where it is not finite, so a
+    // row with +inf gives +inf, a row of -inf only (or an empty one) gives -inf, a NaN gives NaN.
     Value x = s.getX();
     Value m = shiftedMax(L, loc, x, s.getAxes());
     Value sum = sumExpShifted(L, loc, x, m, s.getAxes());
-    auto st = rankedOf(sum);
-    int64_t rank = st.getRank();
-    Value r = L.generic(loc, ValueRange{m, sum}, L.empty(loc, st, L.dims(loc, sum)),
+    auto mt = rankedOf(m);
+    int64_t rank = mt.getRank();
+    // m + log(s) in the accumulator type, rounded once.
+    Value r = L.generic(loc, ValueRange{m, sum}, L.empty(loc, mt, L.dims(loc, m)),
                         {b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank)},
                         std::string(rank, 'p'), [](OpBuilder &nb, Location l, ValueRange a) {
-                          return SmallVector<Value>{nb.create<arith::AddFOp>(l, a[0], nb.create<math::LogOp>(l, a[1]))};
+                          Type accT = a[1].getType();
+                          Value v = nb.create<arith::AddFOp>(l, convertElement(nb, l, a[0], accT),
+                                                             nb.create<math::LogOp>(l, a[1]));
+                          return SmallVector<Value>{convertElement(nb, l, v, a[0].getType())};
                         })[0];
     return finishKeepdims(L, loc, r, resultType, s.getAxes(), s.getKeepdims());
   }
