@@ -120,3 +120,19 @@ func.func @upstream_only(%a: f32) -> f32 {
   %0 = arith.addf %a, %a : f32
   return %0 : f32
 }
+
+// -----
+
+// reshape checks its sizes non-negative first, with a message of its own (the frontend resolves a -1
+// whose other sizes multiply to 0 to -1 again), then the element counts.
+// CHECK: tensorc.checks = ["tensorc.reshape: cannot reshape an array of {0} elements into a shape with a negative size {{.*}}", "tensorc.reshape: cannot reshape an array of {0} elements into a shape of {1} elements {{.*}}"]
+// CHECK-LABEL: func.func @reshape_checks
+// CHECK: arith.cmpi sge
+// CHECK: func.call @tensorc_report
+// CHECK: arith.cmpi eq
+// CHECK: func.call @tensorc_report
+// CHECK: tensor.reshape
+func.func @reshape_checks(%x: tensor<?xf32>, %n: tensor<i64>) -> tensor<?x3xf32> {
+  %0 = tensorc.reshape %x(%n) : tensor<?xf32> -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
