@@ -5,13 +5,12 @@ Sizes may be Python ints or symbolic 0-d integer values such as ``x.shape[0]``; 
 """
 from __future__ import annotations
 
-import builtins
 import operator
 
 from . import dtypes
 from .arguments import no_out, normalize_axes, normalize_axis
 from .graph import format_shape
-from .ops_elementwise import convert, expand_leading, floor_divide, maximum, multiply
+from .ops_elementwise import convert, equal, expand_leading, floor_divide, maximum, multiply, where
 from .variables import Variable, apply, as_variable
 
 # ---- sizes -------------------------------------------------------------------------------------------
@@ -51,6 +50,15 @@ def _show(dims) -> str:
     return format_shape([d if isinstance(d, int) else None for d in dims])
 
 
+def _show_unknown(dims, i) -> str:
+    """The shape as the user wrote it, -1 at position i (for messages)."""
+    return format_shape([-1 if j == i else (d if isinstance(d, int) else None) for j, d in enumerate(dims)])
+
+
+def _size_text(total) -> str:
+    return str(total) if isinstance(total, int) else "?"
+
+
 def check_nonnegative(dims, name):
     if any(isinstance(d, int) and d < 0 for d in dims):
         raise ValueError(f"{name}: negative dimensions are not allowed (shape {_show(dims)})")
@@ -84,15 +92,23 @@ def reshape(a, newshape):
         i = unknown[0]
         total = prod_of_sizes(x.shape)
         known = prod_of_sizes(dims[:i] + dims[i + 1:])
+        # -1 is the size that makes the element counts agree. When the other sizes multiply to 0 no
+        # size does (or every size does, for an empty array): NumPy raises, whatever the array's size.
+        if isinstance(known, int) and known == 0:
+            raise ValueError(f"reshape: cannot reshape array of size {_size_text(total)} into shape "
+                             f"{_show_unknown(dims, i)}: -1 is ambiguous when the other sizes multiply to 0")
         if isinstance(total, int) and isinstance(known, int):
-            if known == 0 or total % known:
+            if total % known:
                 raise ValueError(f"reshape: cannot reshape array of size {total} into shape "
-                                 f"{_show(dims).replace('?', '-1')}")
+                                 f"{_show_unknown(dims, i)}")
             dims[i] = total // known
+        elif isinstance(known, int):
+            dims[i] = floor_divide(total, known)
         else:
-            # max(known, 1): a zero-size target would divide by zero in the compiled code
-            divisor = builtins.max(known, 1) if isinstance(known, int) else maximum(known, 1)
-            dims[i] = floor_divide(total, divisor)
+            # Known only at run time: max(known, 1) so that the compiled code never divides by zero,
+            # and -1 again when known is 0, which the reshape's run-time check rejects (a negative size).
+            resolved = floor_divide(total, maximum(known, 1))
+            dims[i] = where(equal(known, 0), -1, resolved)
     if all(isinstance(d, int) for d in dims) and tuple(dims) == x.aval.shape:
         return x  # already that (static) shape
     template, sizes = template_of(dims)

@@ -24,6 +24,8 @@ def stage_pipelines(mode: Mode | str | None = None, dynamic_broadcast: bool = Fa
              "func.func(tensorc-guard-shape-checks)"]
     if mode.uses("fuse"):
         lower += ["tensorc-fuse", "tensorc-fuse-rows", "canonicalize", "cse"]
+    else:  # float sums are blocked all the same: their accuracy does not depend on the mode
+        lower += ["tensorc-fuse-rows{sums-only=true}", "canonicalize", "cse"]
     return {
         # canonicalize/fold -> merge -> stabilize -> specialize, on tensorc ops (nothing in FAST_COMPILE)
         "graph": _module(graph),

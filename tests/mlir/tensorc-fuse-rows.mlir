@@ -1,6 +1,8 @@
 // tensorc-fuse-rows: a consumer of row reductions is tiled by rows and its producers fused into the tiles.
 // RUN: tensorc-opt %s -split-input-file -tensorc-lower-to-linalg -canonicalize -tensorc-fuse -tensorc-fuse-rows | FileCheck %s
 // RUN: tensorc-opt %s -split-input-file -tensorc-lower-to-linalg -canonicalize -tensorc-fuse -tensorc-fuse-rows='rows=4' | FileCheck %s --check-prefix=ROWS4
+// Without fusion (FAST_COMPILE) the pipeline still blocks the float sums, and tiles nothing:
+// RUN: tensorc-opt %s -split-input-file -tensorc-lower-to-linalg -canonicalize -tensorc-fuse-rows='sums-only=true' | FileCheck %s --check-prefix=SUMS
 
 // CHECK-LABEL: func.func @softmax
 // CHECK: %[[C8:.+]] = arith.constant 8 : index
@@ -13,6 +15,9 @@
 // CHECK: scf.yield
 // ROWS4-LABEL: func.func @softmax
 // ROWS4: arith.constant 4 : index
+// SUMS-LABEL: func.func @softmax
+// SUMS-NOT: arith.constant 8 : index
+// SUMS: return
 func.func @softmax(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %0 = tensorc.softmax %x axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
@@ -32,9 +37,11 @@ func.func @elementwise_only(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
 
 // -----
 
-// Must not fire: a reduction result that is itself the output (nothing row-parallel consumes it).
+// Must not fire: a reduction result that is itself the output (nothing row-parallel consumes it). The
+// sum is blocked (see @blocked_sum), but no loop of 8 rows is made.
 // CHECK-LABEL: func.func @plain_sum
-// CHECK-NOT: scf.for
+// CHECK-NOT: arith.constant 8 : index
+// CHECK: return
 func.func @plain_sum(%x: tensor<?x?xf32>) -> tensor<?xf32> {
   %0 = tensorc.reduce_sum %x axes = [1] : tensor<?x?xf32> -> tensor<?xf32>
   return %0 : tensor<?xf32>
@@ -86,4 +93,106 @@ func.func @softmax_one(%x: tensor<1x?xf32>, %y: tensor<?x1xf32>) -> (tensor<1x?x
   %0 = tensorc.softmax %x axis = 1 : tensor<1x?xf32> -> tensor<1x?xf32>
   %1 = tensorc.softmax %y axis = 1 : tensor<?x1xf32> -> tensor<?x1xf32>
   return %0, %1 : tensor<1x?xf32>, tensor<?x1xf32>
+}
+
+// -----
+
+// Blocked float sums: a float64 sum is a loop over blocks of at most 1024 elements (each a copy of
+// the sum, from 0, into a slot of the partial sums), then a pairwise tree over the partials
+// (scf.while: fold in half); the result is partials[0] (the init is the sum's identity). A sum of
+// at most 1024 elements is one block, and the tree does nothing.
+// CHECK-LABEL: func.func @blocked_sum
+// CHECK-DAG: %[[B:.+]] = arith.constant 1024 : index
+// CHECK: arith.minui %{{.+}}, %[[B]] : index
+// CHECK: %[[P:.+]] = scf.for {{.*}} -> (tensor<?xf64>)
+// CHECK: tensor.extract_slice %arg0
+// CHECK: linalg.fill
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
+// CHECK: arith.addf {{.*}} fastmath<reassoc,contract> : f64
+// CHECK: tensor.insert_slice
+// CHECK: %[[T:.+]]:2 = scf.while ({{.*}} = %[[P]]
+// CHECK: arith.divui
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel"]
+// CHECK: tensor.insert_slice
+// CHECK: %[[R:.+]] = tensor.extract_slice %[[T]]#0[0] [1] [1] : tensor<?xf64> to tensor<f64>
+// CHECK: return %[[R]]
+// SUMS-LABEL: func.func @blocked_sum
+// SUMS: scf.for
+// SUMS: scf.while
+func.func @blocked_sum(%x: tensor<?xf64>) -> tensor<f64> {
+  %0 = tensorc.reduce_sum %x axes = [0] : tensor<?xf64> -> tensor<f64>
+  return %0 : tensor<f64>
+}
+
+// -----
+
+// The float32 sum of exp in logsumexp stays float32 inside a block (exp at full vector width); the
+// partial sums and the tree are float64, rounded once at the end.
+// CHECK-LABEL: func.func @blocked_f32_exp
+// CHECK: tensor.empty(%{{.+}}) : tensor<?xf64>
+// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
+// CHECK: math.exp
+// CHECK: arith.addf {{.*}} : f32
+// CHECK: arith.extf {{.*}} : f32 to f64
+// CHECK: scf.while
+// CHECK: arith.truncf {{.*}} : f64 to f32
+func.func @blocked_f32_exp(%x: tensor<?xf32>) -> tensor<f32> {
+  %0 = tensorc.logsumexp %x axes = [0] : tensor<?xf32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// A sum along rows: the row loop (the parallel loop outside the reduction loop) goes one row at a
+// time when there are several blocks (all rows in one step otherwise), outside the blocks; a sum
+// along columns takes blocks of rows. The partials are [blocks, result shape], and the tree adds
+// rows of them.
+// CHECK-LABEL: func.func @blocked_axes
+// CHECK: %[[STEP:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : index
+// CHECK: scf.for %[[ROW:.+]] = %{{.+}} to %{{.+}} step %[[STEP]] {{.*}} -> (tensor<?x?xf64>)
+// CHECK-NEXT: scf.for
+// CHECK: tensor.extract_slice %arg0[%[[ROW]], %{{.+}}] [%{{.+}}, %{{.+}}] [1, 1] : tensor<?x?xf64> to tensor<?x?xf64>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: scf.while
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK: scf.for %[[R0:.+]] = %{{.+}} to %{{.+}} step %{{.+}} -> (tensor<?x?xf64>)
+// CHECK: tensor.extract_slice %arg0[%[[R0]], 0] [%{{.+}}, %{{.+}}] [1, 1] : tensor<?x?xf64> to tensor<?x?xf64>
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK: scf.while
+func.func @blocked_axes(%x: tensor<?x?xf64>) -> (tensor<?xf64>, tensor<?xf64>) {
+  %0 = tensorc.reduce_sum %x axes = [1] : tensor<?x?xf64> -> tensor<?xf64>
+  %1 = tensorc.reduce_sum %x axes = [0] : tensor<?x?xf64> -> tensor<?xf64>
+  return %0, %1 : tensor<?xf64>, tensor<?xf64>
+}
+
+// -----
+
+// Must not block: a static sum of at most 1024 elements, an integer sum, a max, a prod, and a float32
+// reduce_sum, which accumulates in float64 (arith.extf in the body: accurate without blocks).
+// CHECK-LABEL: func.func @not_blocked
+// CHECK-NOT: scf.for
+// CHECK-NOT: scf.while
+// CHECK: arith.extf {{.*}} : f32 to f64
+// CHECK-NOT: scf.for
+// CHECK-NOT: scf.while
+// CHECK: return
+func.func @not_blocked(%x: tensor<8x1024xf64>, %i: tensor<?xi64>, %y: tensor<?xf64>, %z: tensor<?xf32>) -> (tensor<8xf64>, tensor<i64>, tensor<f64>, tensor<f64>, tensor<f32>) {
+  %0 = tensorc.reduce_sum %x axes = [1] : tensor<8x1024xf64> -> tensor<8xf64>
+  %1 = tensorc.reduce_sum %i axes = [0] : tensor<?xi64> -> tensor<i64>
+  %2 = tensorc.reduce_max %y axes = [0] : tensor<?xf64> -> tensor<f64>
+  %3 = tensorc.reduce_prod %y axes = [0] : tensor<?xf64> -> tensor<f64>
+  %4 = tensorc.reduce_sum %z axes = [0] : tensor<?xf32> -> tensor<f32>
+  return %0, %1, %2, %3, %4 : tensor<8xf64>, tensor<i64>, tensor<f64>, tensor<f64>, tensor<f32>
+}
+
+// -----
+
+// A static sum of more than 1024 elements is blocked.
+// CHECK-LABEL: func.func @static_long
+// CHECK: scf.for
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction"]
+func.func @static_long(%x: tensor<1025xf64>) -> tensor<f64> {
+  %0 = tensorc.reduce_sum %x axes = [0] : tensor<1025xf64> -> tensor<f64>
+  return %0 : tensor<f64>
 }

@@ -145,6 +145,30 @@ func.func @int_floordiv_mod(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi
 
 // -----
 
+// float32 sums and means accumulate in float64 and round once (the mean divides in float64); a
+// float64 sum has no conversion (must not fire).
+// CHECK-LABEL: func.func @float32_sums_in_float64
+// CHECK: linalg.fill ins(%{{.+}} : f64) outs(%{{.+}} : tensor<?xf64>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.extf %{{.+}} : f32 to f64
+// CHECK: arith.addf {{.*}} : f64
+// CHECK: arith.truncf %{{.+}} : f64 to f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.extf %{{.+}} : f32 to f64
+// CHECK: arith.divf {{.*}} : f64
+// CHECK-NEXT: arith.truncf %{{.+}} : f64 to f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK-NOT: arith.extf
+// CHECK: return
+func.func @float32_sums_in_float64(%a: tensor<?x?xf32>, %b: tensor<?x?xf64>) -> (tensor<?xf32>, tensor<?xf32>, tensor<?xf64>) {
+  %0 = tensorc.reduce_sum %a axes = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  %1 = tensorc.reduce_mean %a axes = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  %2 = tensorc.reduce_sum %b axes = [1] : tensor<?x?xf64> -> tensor<?xf64>
+  return %0, %1, %2 : tensor<?xf32>, tensor<?xf32>, tensor<?xf64>
+}
+
+// -----
+
 // Float // and % follow NumPy's npy_divmod: fmod first, floor of (a - mod) / b, signed zeros by
 // copysign, a / b and fmod for b == 0.
 // CHECK-LABEL: func.func @float_floordiv_mod
@@ -212,4 +236,42 @@ func.func @max_sign_sigmoid(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf
   %1 = tensorc.sign %a : tensor<4xf32> -> tensor<4xf32>
   %2 = tensorc.sigmoid %a : tensor<4xf32> -> tensor<4xf32>
   return %0, %1, %2 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// softmax subtracts the plain max (scipy: a row with +inf or of -inf only is NaN); log_softmax the
+// max replaced by 0 where it is not finite (scipy's log_softmax), so only log_softmax compares |max|
+// with inf. The sums of exp stay in the element type (blocked later, by tensorc-fuse-rows).
+// CHECK-LABEL: func.func @softmax_special_values
+// CHECK: arith.maximumf
+// CHECK-NOT: math.absf
+// CHECK: math.exp
+// CHECK: arith.addf {{.*}} : f32
+// CHECK: arith.divf
+// CHECK: arith.maximumf
+// CHECK: math.absf
+// CHECK: arith.cmpf olt
+// CHECK: arith.select
+// CHECK: math.log
+func.func @softmax_special_values(%a: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  %0 = tensorc.softmax %a axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+  %1 = tensorc.log_softmax %a axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
+}
+
+// -----
+
+// reshape checks its sizes non-negative first, with a message of its own (the frontend resolves a -1
+// whose other sizes multiply to 0 to -1 again), then the element counts.
+// CHECK: tensorc.checks = ["tensorc.reshape: cannot reshape an array of {0} elements into a shape with a negative size {{.*}}", "tensorc.reshape: cannot reshape an array of {0} elements into a shape of {1} elements {{.*}}"]
+// CHECK-LABEL: func.func @reshape_checks
+// CHECK: arith.cmpi sge
+// CHECK: func.call @tensorc_report
+// CHECK: arith.cmpi eq
+// CHECK: func.call @tensorc_report
+// CHECK: tensor.reshape
+func.func @reshape_checks(%x: tensor<?xf32>, %n: tensor<i64>) -> tensor<?x3xf32> {
+  %0 = tensorc.reshape %x(%n) : tensor<?xf32> -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
 }

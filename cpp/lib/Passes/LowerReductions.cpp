@@ -1,22 +1,22 @@
 // Lowering of reductions (sum, prod, mean, max, min, argmax, argmin) and of softmax, log_softmax and
 // logsumexp, which are built from max-shifted reductions.
 //
-// Accurate sums. A float sum written as one sequential loop (even vectorized: LLVM splits it into
-// VF x interleave lanes) has an error that grows linearly with the length: in float32 a lane stops
-// growing at 2**24, so a sum of 2**31 ones came out as 2**29. NumPy sums pairwise, with an error that
-// grows like log(n). tensorc does two things instead:
-//  - Wider accumulators (here): every float32 sum accumulates in float64 and rounds once at the end.
-//    This covers reduce_sum, reduce_mean (so var and std, which are means), and the sums of exp inside
-//    softmax, log_softmax, logsumexp and softmax_cross_entropy; the per-row scalars computed from such
-//    a sum (1/s, log s, m + log s, mean = s/n) are computed in float64 too and rounded once. float64
-//    addition of float32 inputs loses nothing until the sum has 2**29 times the magnitude of its
-//    terms, so float32 results are correctly rounded in all but pathological cases, far better than
-//    NumPy's float32 pairwise sums. The cost is a float->double conversion per element, which is
-//    vectorized (the loop stays memory-bound for large inputs).
-//  - Blocked partial sums (tensorc-fuse-rows, FuseRows.cpp, after fusion so that the producers fused
-//    into a sum stay fused): every float add-reduction, float64 included, is split into blocks whose
-//    partial sums are summed again in blocks, a few levels deep, so the error grows with the block
-//    size and the number of levels, not with the length.
+// Accurate sums. A float sum written as one loop (vectorized, LLVM keeps VF x interleave lanes) has
+// an error that grows linearly with its length; in float32 a lane stops growing at 2**24, so a sum of
+// 2**31 ones came out as 2**29. NumPy sums pairwise (error growth like log n). tensorc:
+//  - reduce_sum and reduce_mean of float32 (so var and std, which are means) accumulate in float64
+//    and round once (here; the mean's division is in float64 too). n float64 additions lose at most
+//    about n * 2**-53 of the sum of magnitudes: below float32's own rounding for n < 2**29, and below
+//    NumPy's float32 pairwise bound (log2(n) * 2**-24) for any n that fits in memory; typically the
+//    result is the correctly rounded sum. [1e8] + [1.0] * n, where a float32 loop loses every 1.0
+//    and NumPy the first block's, is exact. The conversion costs little: a sum of 4M float32 stays
+//    about twice as fast as np.sum.
+//  - Every other float sum is blocked after fusion (tensorc-fuse-rows, FuseRows.cpp): blocks of at
+//    most 1024 elements, their partial sums (in float64) summed in a pairwise tree. That makes
+//    float64 sums (and means) accurate (error growth like log n), and the sums of exp inside
+//    softmax, log_softmax, logsumexp and softmax_cross_entropy, which stay in the element type inside
+//    a block so that exp runs at full vector width (terms in (0, 1], sum >= 1: a block of float32
+//    terms is accurate to about 32 roundings, as NumPy's float32 sums of 128-element blocks).
 // float prod, max and min keep the element type (NumPy's prod is sequential too; max/min are exact).
 #include "Lowering.h"
 
@@ -138,12 +138,12 @@ Value plainMax(Lowering &L, Location loc, Value x, ArrayRef<int64_t> axes) {
   });
 }
 
-/// sum(exp(x - m)) over axes, m broadcast from the reduced shape, accumulated in accumulatorOf(elt)
-/// (the result has that element type).
+/// sum(exp(x - m)) over axes, m broadcast from the reduced shape, in the element type (blocked by
+/// tensorc-fuse-rows, with float64 partial sums; see the top of the file).
 Value sumExpShifted(Lowering &L, Location loc, Value x, Value m, ArrayRef<int64_t> axes) {
   OpBuilder &b = L.b;
   Type elt = elementOf(x);
-  Type acc = accumulatorOf(elt);
+  Type acc = elt;
   int64_t rank = rankedOf(x).getRank();
   SmallVector<Value> sizes;
   auto rt = L.reducedType(x, axes, acc, sizes, loc);
@@ -155,7 +155,7 @@ Value sumExpShifted(Lowering &L, Location loc, Value x, Value m, ArrayRef<int64_
   return L.generic(loc, ValueRange{x, m}, init, {b.getMultiDimIdentityMap(rank), red, red}, its,
                    [](OpBuilder &nb, Location l, ValueRange a) {
                      Value e = nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]));
-                     return SmallVector<Value>{combineAdd(nb, l, convertElement(nb, l, e, a[2].getType()), a[2])};
+                     return SmallVector<Value>{combineAdd(nb, l, e, a[2])};
                    })[0];
 }
 
@@ -174,8 +174,7 @@ Value lowerSoftmaxLike(Lowering &L, Operation *op, Value x, int64_t axis, bool l
   // rewrites x - logsumexp(x) into log_softmax, which must keep NumPy's empty result).
   Value m = logVersion ? shiftedMax(L, loc, x, axes) : plainMax(L, loc, x, axes);
   Value s = sumExpShifted(L, loc, x, m, axes);
-  // Per-row constants first (a division or a log per row, not per element), computed in the
-  // accumulator type and rounded once to the element type:
+  // Per-row constants first (a division or a log per row, not per element):
   //   softmax:  exp(x - m) * (1 / s)       log_softmax:  (x - m) - log(s)
   // (x - m) is formed first in both: with a large common offset, x - (m + log s) would round m + log s.
   Value perRow = fromAccumulator(L, loc, s, xt.getElementType(), [logVersion](OpBuilder &nb, Location l, Value v) {
@@ -280,13 +279,9 @@ Value lowerSoftmaxCrossEntropy(Lowering &L, SoftmaxCrossEntropyOp op) {
                     lab = ib.create<arith::SelectOp>(il, neg, ib.create<arith::AddIOp>(il, lab, cols), lab);
                     Value i = ib.create<linalg::IndexOp>(il, 0);
                     Value picked = ib.create<tensor::ExtractOp>(il, xs, ValueRange{i, lab});
-                    // (m - x[i, y]) + log(s): the difference first, exact when m and x share an offset;
-                    // the sum is in the accumulator type (float64 for float32), rounded once.
+                    // (m - x[i, y]) + log(s): the difference first, exact when m and x share an offset.
                     Value gap = ib.create<arith::SubFOp>(il, a[0], picked);
-                    Type accT = a[1].getType();
-                    Value r = ib.create<arith::AddFOp>(il, convertElement(ib, il, gap, accT),
-                                                       ib.create<math::LogOp>(il, a[1]));
-                    return SmallVector<Value>{convertElement(ib, il, r, gap.getType())};
+                    return SmallVector<Value>{ib.create<arith::AddFOp>(il, gap, ib.create<math::LogOp>(il, a[1]))};
                   })[0];
         L.b.create<scf::YieldOp>(l, r);
       },
@@ -379,14 +374,10 @@ Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
     Value sum = sumExpShifted(L, loc, x, m, s.getAxes());
     auto mt = rankedOf(m);
     int64_t rank = mt.getRank();
-    // m + log(s) in the accumulator type, rounded once.
     Value r = L.generic(loc, ValueRange{m, sum}, L.empty(loc, mt, L.dims(loc, m)),
                         {b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank), b.getMultiDimIdentityMap(rank)},
                         std::string(rank, 'p'), [](OpBuilder &nb, Location l, ValueRange a) {
-                          Type accT = a[1].getType();
-                          Value v = nb.create<arith::AddFOp>(l, convertElement(nb, l, a[0], accT),
-                                                             nb.create<math::LogOp>(l, a[1]));
-                          return SmallVector<Value>{convertElement(nb, l, v, a[0].getType())};
+                          return SmallVector<Value>{nb.create<arith::AddFOp>(l, a[0], nb.create<math::LogOp>(l, a[1]))};
                         })[0];
     return finishKeepdims(L, loc, r, resultType, s.getAxes(), s.getKeepdims());
   }

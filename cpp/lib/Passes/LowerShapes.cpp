@@ -39,9 +39,18 @@ Value lowerReshape(Lowering &L, ReshapeOp op) {
     sizes.push_back(rt.isDynamicDim(d) ? L.shapeScalar(loc, *dyn++) : L.idx(loc, rt.getDimSize(d)));
   Value have = product(L, loc, L.dims(loc, op.getX()));
   Value want = product(L, loc, sizes);
-  Value ok = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, want);
+  // A negative size is its own error (the product check would hide it when another size is 0). The
+  // frontend resolves a -1 to -1 again when the other sizes multiply to 0, where NumPy raises too.
+  Value nonNegative = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 1);
   for (Value s : sizes)
-    ok = b.create<arith::AndIOp>(loc, ok, b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, s, L.idx(loc, 0)));
+    nonNegative = b.create<arith::AndIOp>(loc, nonNegative,
+                                          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, s, L.idx(loc, 0)));
+  L.checks.require(b, loc, op, nonNegative,
+                   "cannot reshape an array of {0} elements into a shape with a negative size (a -1 "
+                   "cannot be resolved when the other sizes multiply to 0)",
+                   have);
+  Value ok = b.create<arith::AndIOp>(loc, nonNegative,
+                                     b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, have, want));
   L.checks.require(b, loc, op, ok, "cannot reshape an array of {0} elements into a shape of {1} elements", have,
                    want);
   // On failure every dynamic size becomes 0, so the reshaped view never claims more than it holds. A

@@ -123,9 +123,23 @@ def FuseRows : Pass<"tensorc-fuse-rows"> {
                                                                  %yi = linalg.generic ... ins(%xi, %mi, %si)
                                                                  tensor.insert_slice %yi ... }
     ```
+
+    Then every float sum (an add-reduction; not float32 reduce_sum/reduce_mean, which accumulate in
+    float64) that may have more than 1024 elements is blocked, so that its error grows like log(n),
+    as NumPy's pairwise sums, instead of n: blocks of at most 1024 elements sum into partials (float64
+    for float32 sums), which a pairwise tree adds (see cpp/lib/Passes/FuseRows.cpp).
+
+    ```mlir
+    %s = linalg.generic {reduction} ins(%x) outs(%zero)  ->  %p = scf.for %i (blocks of <= 1024) {
+                                                              generic ins(%x[%i:%i+1024]) outs(%p[k]) }
+                                                            %t = scf.while (k > 1) { %p[0:k/2] += %p[k-k/2:k] }
+                                                            %s = %t[0]
+    ```
   }];
   let options = [
     Option<"rows", "rows", "int64_t", /*default=*/"8", "Rows per block">,
+    Option<"sumsOnly", "sums-only", "bool", /*default=*/"false",
+           "Only block the float sums (no row tiling), for pipelines without fusion">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
 }
