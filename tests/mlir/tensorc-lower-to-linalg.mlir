@@ -145,8 +145,9 @@ func.func @int_floordiv_mod(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi
 
 // -----
 
-// float32 sums and means accumulate in float64 and round once (the mean divides in float64); a
-// float64 sum has no conversion (must not fire).
+// float32 sums and means accumulate in float64 and round once (the mean then divides in float32, as
+// NumPy's float32 mean, whose sum beyond float32's range is inf); a float64 sum has no conversion
+// (must not fire).
 // CHECK-LABEL: func.func @float32_sums_in_float64
 // CHECK: linalg.fill ins(%{{.+}} : f64) outs(%{{.+}} : tensor<?xf64>)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
@@ -155,8 +156,8 @@ func.func @int_floordiv_mod(%a: tensor<4xi32>, %b: tensor<4xi32>) -> (tensor<4xi
 // CHECK: arith.truncf %{{.+}} : f64 to f32
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: arith.extf %{{.+}} : f32 to f64
-// CHECK: arith.divf {{.*}} : f64
-// CHECK-NEXT: arith.truncf %{{.+}} : f64 to f32
+// CHECK: arith.truncf %{{.+}} : f64 to f32
+// CHECK-NEXT: arith.divf {{.*}} : f32
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK-NOT: arith.extf
 // CHECK: return

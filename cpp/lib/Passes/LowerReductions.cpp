@@ -5,7 +5,7 @@
 // an error that grows linearly with its length; in float32 a lane stops growing at 2**24, so a sum of
 // 2**31 ones came out as 2**29. NumPy sums pairwise (error growth like log n). tensorc:
 //  - reduce_sum and reduce_mean of float32 (so var and std, which are means) accumulate in float64
-//    and round once (here; the mean's division is in float64 too). n float64 additions lose at most
+//    and round once (here; the mean divides the rounded sum, as NumPy's float32 mean does). n float64 additions lose at most
 //    about n * 2**-53 of the sum of magnitudes: below float32's own rounding for n < 2**29, and below
 //    NumPy's float32 pairwise bound (log2(n) * 2**-24) for any n that fits in memory; typically the
 //    result is the correctly rounded sum. [1e8] + [1.0] * n, where a float32 loop loses every 1.0
@@ -335,10 +335,11 @@ Value tensorc::lowering::lowerReductionFamily(Operation *op, Lowering &L) {
     Type acc = accumulatorOf(outElt);
     Value sum = simple(m.getX(), m.getAxes(), m.getKeepdims(), L.zeroOf(loc, acc), combineAdd);
     Value n = b.create<arith::IndexCastOp>(loc, b.getI64Type(), countOf(L, loc, m.getX(), m.getAxes()));
-    Value nf = b.create<arith::SIToFPOp>(loc, acc, n);
-    // sum / n in the accumulator type, rounded once (always a generic: its result is a new tensor).
-    Value mean = fromAccumulator(L, loc, sum, outElt, [nf](OpBuilder &nb, Location l, Value v) {
-      return Value(nb.create<arith::DivFOp>(l, v, nf));
+    Value nf = b.create<arith::SIToFPOp>(loc, outElt, n);
+    // The sum rounded to the element type, then divided by n, as NumPy's float32 mean does (it sums in
+    // float32): a sum beyond float32's range is inf there too. Always a generic (a new tensor).
+    Value mean = fromAccumulator(L, loc, sum, outElt, [nf, outElt](OpBuilder &nb, Location l, Value v) {
+      return Value(nb.create<arith::DivFOp>(l, convertElement(nb, l, v, outElt), nf));
     });
     return finishKeepdims(L, loc, mean, resultType, m.getAxes(), m.getKeepdims());
   }
