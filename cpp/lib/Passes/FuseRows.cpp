@@ -263,6 +263,9 @@ void blockFloatSum(IRRewriter &rw, linalg::GenericOp g) {
   auto partialSlotType = RankedTensorType::get(slotShape, partialElt);
   Value zeroF = rw.create<arith::ConstantOp>(loc, rw.getFloatAttr(elt, 0.0));
   int64_t outRank = outType.getRank();
+  // Where a block sums when the partials are wider: a slice of one scratch tensor of the result's
+  // shape, made here, so that the buffer is allocated once and not in every block.
+  Value scratch = partialElt == elt ? Value() : Value(rw.create<tensor::EmptyOp>(loc, outDims, elt));
   scf::LoopNest nest = scf::buildLoopNest(
       rw, loc, lbs, ubs, loopSteps, ValueRange{partialsInit},
       [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange iterArgs) -> scf::ValueVector {
@@ -316,7 +319,10 @@ void blockFloatSum(IRRewriter &rw, linalg::GenericOp g) {
         Value slot =
             b.create<tensor::ExtractSliceOp>(l, partialSlotType, iterArgs[0], slotOffs, slotSizes, ones);
         // The block sums from 0 into its slot, or into a tensor of its own when the partials are wider.
-        Value dst = partialElt == elt ? slot : Value(b.create<tensor::EmptyOp>(l, slotDims, elt));
+        Value dst = slot;
+        if (partialElt != elt)
+          dst = b.create<tensor::ExtractSliceOp>(l, slotType, scratch, SmallVector<OpFoldResult>(outRank, b.getIndexAttr(0)),
+                                                 slotDims, SmallVector<OpFoldResult>(outRank, b.getIndexAttr(1)));
         operands.push_back(b.create<linalg::FillOp>(l, zeroF, dst).getResult(0));
         auto part = cast<linalg::GenericOp>(mlir::clone(b, g.getOperation(), TypeRange{slotType}, operands));
         // linalg.index counts from the block's start: add the block's offsets.
@@ -331,8 +337,13 @@ void blockFloatSum(IRRewriter &rw, linalg::GenericOp g) {
       });
   Value partials = nest.results[0];
 
-  // The tree: fold the partials in half until one row is left (no iteration for one block).
+  // The tree: fold the partials in half until one row is left (no iteration for one block). Each
+  // level adds into a slice of one scratch tensor of ceil(K/2) rows (the halves alias the partials:
+  // an init that is one of them is copied in too), then copies it back.
   auto partialsType = cast<RankedTensorType>(partials.getType());
+  SmallVector<OpFoldResult> treeDims{getAsOpFoldResult(rw.create<arith::CeilDivUIOp>(loc, numBlocks, c(2)))};
+  llvm::append_range(treeDims, outDims);
+  Value treeScratch = rw.create<tensor::EmptyOp>(loc, treeDims, partialElt);
   auto whileOp = rw.create<scf::WhileOp>(
       loc, TypeRange{partialsType, rw.getIndexType()}, ValueRange{partials, numBlocks},
       [&](OpBuilder &b, Location l, ValueRange args) {
@@ -350,8 +361,7 @@ void blockFloatSum(IRRewriter &rw, linalg::GenericOp g) {
         szs.append(tDims.begin() + 1, tDims.end());
         Value low = b.create<tensor::ExtractSliceOp>(l, t, lowOffs, szs, ones);
         Value high = b.create<tensor::ExtractSliceOp>(l, t, highOffs, szs, ones);
-        // Into a new tensor (the halves alias t: an init that is one of them would be copied in too).
-        Value fresh = b.create<tensor::EmptyOp>(l, szs, partialElt);
+        Value fresh = b.create<tensor::ExtractSliceOp>(l, treeScratch, lowOffs, szs, ones);
         Value sum = addTensors(b, l, ValueRange{low, high}, fresh, fmf);
         Value updated = b.create<tensor::InsertSliceOp>(l, sum, t, lowOffs, szs, ones);
         b.create<scf::YieldOp>(l, ValueRange{updated, rest});
