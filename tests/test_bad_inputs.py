@@ -126,6 +126,13 @@ def expect_value(f, args, reference):
     return got
 
 
+def _assert_message(error, match):
+    """The error's message matches every regex in `match` (a string or a sequence of them)."""
+    message = str(error)
+    for pattern in ([match] if isinstance(match, str) else match):
+        assert re.search(pattern, message), f"message {message!r} does not match {pattern!r}"
+
+
 def expect_error(f, args, errors=CLEAR, match=()):
     """f(*args) raises one of `errors`, whose message matches every regex in `match`; inputs unchanged."""
     errors = errors if isinstance(errors, tuple) else (errors,)
@@ -133,9 +140,7 @@ def expect_error(f, args, errors=CLEAR, match=()):
     try:
         got = f(*args)
     except errors as e:
-        message = str(e)
-        for pattern in ([match] if isinstance(match, str) else match):
-            assert re.search(pattern, message), f"message {message!r} does not match {pattern!r}"
+        _assert_message(e, match)
         assert_unchanged(snaps)
         return e
     except Exception as e:  # noqa: BLE001
@@ -151,9 +156,7 @@ def expect_value_or_error(f, args, reference, errors=(TypeError,), match=()):
     try:
         got = f(*args)
     except errors as e:
-        message = str(e)
-        for pattern in ([match] if isinstance(match, str) else match):
-            assert re.search(pattern, message), f"message {message!r} does not match {pattern!r}"
+        _assert_message(e, match)
         assert_unchanged(snaps)
         return
     assert_unchanged(snaps)
