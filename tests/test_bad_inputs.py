@@ -110,12 +110,8 @@ def assert_owns(outputs, inputs):
                 assert not np.shares_memory(o, outputs[j]), f"outputs {i} and {j} share memory"
 
 
-def expect_value(f, args, reference):
-    """f(*args) equals NumPy's reference(*args); the inputs are unchanged; the output owns its memory."""
-    snaps = snapshot(args)
-    want = numpy_value(reference, *args)
-    got = f(*args)
-    assert_unchanged(snaps)
+def _assert_result(got, want, args):
+    """got (one array, or a list for several outputs) matches NumPy's `want` and owns its memory."""
     if isinstance(want, (list, tuple)):
         assert isinstance(got, list) and len(got) == len(want)
         for g, w in zip(got, want):
@@ -123,6 +119,15 @@ def expect_value(f, args, reference):
     else:
         assert_matches(got, want)
     assert_owns(got, args)
+
+
+def expect_value(f, args, reference):
+    """f(*args) equals NumPy's reference(*args); the inputs are unchanged; the output owns its memory."""
+    snaps = snapshot(args)
+    want = numpy_value(reference, *args)
+    got = f(*args)
+    assert_unchanged(snaps)
+    _assert_result(got, want, args)
     return got
 
 
@@ -161,13 +166,7 @@ def expect_value_or_error(f, args, reference, errors=(TypeError,), match=()):
         return
     assert_unchanged(snaps)
     want = numpy_value(reference, *args)
-    if isinstance(want, (list, tuple)):
-        assert isinstance(got, list) and len(got) == len(want)
-        for g, w in zip(got, want):
-            assert_matches(g, w)
-    else:
-        assert_matches(got, want)
-    assert_owns(got, args)
+    _assert_result(got, want, args)
 
 
 def matrix_fn(dtype="float32"):
