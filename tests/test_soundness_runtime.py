@@ -259,3 +259,62 @@ def test_mean_with_an_integer_dtype_and_axes_of_0d_values():
         with pytest.raises(np.exceptions.AxisError):
             fn(s, axis=0)
     assert_close(tc.function([s], tc.sum(s, axis=0))(np.float64(2.0)), np.sum(np.float64(2.0), axis=0))
+
+
+def test_clip_drops_only_bounds_beyond_the_dtype_on_their_own_side():
+    # NumPy 2's _clip: a Python int bound at or beyond the dtype's limit on its side is dropped; any
+    # other out-of-range int reaches the ufunc, which raises OverflowError (fuzzer seeds 1715, 1767).
+    x = tc.vector("x", dtype="int32")
+    y = tc.vector("y", dtype="int64")
+    a = np.array([-5, 3, 7], np.int32)
+    cases = [(-2**40, 5), (-2**63, 5), (-3, 2**40), (None, 2**40), (None, None), (2**31 - 1, None),
+             (-2**31, -2**31)]
+    got = tc.function([x], [tc.clip(x, lo, hi) for lo, hi in cases])(a)
+    for g, (lo, hi) in zip(got, cases):
+        assert_close(g, np.clip(a, lo, hi))
+    with pytest.raises(OverflowError, match="out of bounds for int32"):
+        x.clip(x, -2**63)
+    with pytest.raises(OverflowError, match="out of bounds for int64"):
+        tc.clip(y, 2**63, 2)
+    assert_close(tc.function([y], tc.clip(y, -2**63 - 1, 2))(a.astype(np.int64)),
+                 np.clip(a.astype(np.int64), -2**63 - 1, 2))
+
+
+def test_where_casts_python_ints_as_numpy_does():
+    # np.where reads a Python int as int64/uint64 and casts it to the result dtype without NumPy 2's
+    # overflow check (fuzzer seeds 2068, 2160); ints beyond uint64 raise.
+    b = tc.vector("b", dtype="bool")
+    x = tc.vector("x", dtype="int32")
+    bv, xv = np.array([True, False]), np.array([1, 2], np.int32)
+    pairs = [(x, 2**40), (np.int32(1), 2**40), (False, 2**63), (2**63, 2**63), (1.5, 2**63),
+             (np.float32(1), 2**63), (x, -2**40), (2, 3), (True, False)]
+    got = tc.function([b, x], [tc.where(b, p, q) for p, q in pairs])(bv, xv)
+    for g, (p, q) in zip(got, pairs):
+        assert_close(g, np.where(bv, xv if p is x else p, q))
+    with pytest.raises(OverflowError, match="too large"):
+        tc.where(b, x, 2**64)
+
+
+def test_bool_array_squared_is_np_square():
+    # `arr ** 2` is np.square in NumPy (int8 for bool, which tensorc widens to int32); np.power is int64.
+    x = tc.vector("x", dtype="float32")
+    f = tc.function([x], [(x < 0) ** 2, tc.power(x < 0, 2), (x < 0) ** 3])
+    a = np.array([-1, 2], np.float32)
+    got = f(a)
+    assert [g.dtype for g in got] == [np.int32, np.int64, np.int64]
+    assert_close(got[0], (a < 0).astype(np.int32) ** 2)
+
+
+def test_statically_empty_result_beside_a_guarded_one():
+    # The guard's scf.if yielded a 0-element tensor; one-shot-bufferize then cast only one branch's
+    # buffer and the IR did not verify (fuzzer seed 2001).
+    a = tc.scalar("a", dtype="float64")
+    b = tc.vector("b", dtype="int64")
+    v = tc.broadcast_to(a, (2,) + b.shape)
+    m = v @ v.T
+    f = tc.function([a, b], [m, m[-7:-100, 1]])
+    for n in (2, 1, 4):
+        w = np.broadcast_to(np.float64(2), (2, n))
+        got = f(np.float64(2), np.arange(n))
+        assert_close(got[0], w @ w.T)
+        assert_close(got[1], (w @ w.T)[-7:-100, 1])

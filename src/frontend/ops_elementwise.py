@@ -243,21 +243,36 @@ def where(condition, x=None, y=None):
     if x is None or y is None:
         raise NotImplementedError("tc.where(condition) with one argument (np.nonzero) has a data-dependent "
                                   "shape and is not supported; pass x and y")
-    cond, a, b = as_variable(condition), as_variable(x), as_variable(y)
-    cond = convert(cond, dtypes.bool_)
+    cond = convert(as_variable(condition), dtypes.bool_)
+    # A Python int takes part in choosing the dtype as a weak int whatever its value (NEP 50); then
+    # np.where casts it to that dtype without NumPy 2's overflow check: it wraps modulo 2**64 (read as
+    # int64 or uint64, as np.asarray reads it), and only ints beyond that raise.
+    values = [x, y]
+    for i, v in enumerate(values):
+        if type(v) is int and not -2**63 <= v < 2**64:
+            raise OverflowError(f"where: Python int {v} too large to convert to C long")
+    a, b = (as_variable(0 if type(v) is int else v) for v in values)
     dt = dtypes.result_type([(a.dtype, a.aval.weak), (b.dtype, b.aval.weak)])
+    for i, v in enumerate(values):
+        if type(v) is int:
+            values[i] = float(v) if dt.kind == "f" else np.asarray(v).astype(dt)
+    a, b = (as_variable(v) for v in values)
     return apply("select", align([cond, convert(a, dt), convert(b, dt)]))
 
 
 def clip(a, a_min=None, a_max=None):
-    """np.clip: maximum with a_min, then minimum with a_max (either may be None)."""
+    """np.clip: maximum with a_min, then minimum with a_max (either may be None; both None is the
+    identity, as in NumPy 2)."""
     out = as_variable(a)
-    if a_min is None and a_max is None:
-        raise ValueError("clip: one of a_min and a_max must be given")
-    # NumPy 2's clip clamps Python int bounds to the range of an integer array's dtype.
+    # NumPy 2's clip (numpy/_core/_methods.py `_clip`) drops a Python int bound that lies beyond an
+    # integer array's range on its own side; any other out-of-range int reaches the ufunc, which raises
+    # OverflowError (ops_elementwise._apply_loop does the same).
     if out.dtype.kind == "i":
         info = np.iinfo(out.dtype)
-        a_min, a_max = (min(max(v, info.min), info.max) if type(v) is int else v for v in (a_min, a_max))
+        if type(a_min) is int and a_min <= info.min:
+            a_min = None
+        if type(a_max) is int and a_max >= info.max:
+            a_max = None
     if a_min is not None:
         out = maximum(out, a_min)
     if a_max is not None:

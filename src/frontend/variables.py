@@ -120,7 +120,10 @@ class Variable:
     def __rfloordiv__(self, o): return _ew.floor_divide(o, self)
     def __mod__(self, o): return _ew.mod(self, o)
     def __rmod__(self, o): return _ew.mod(o, self)
-    def __pow__(self, o): return _ew.power(self, o)
+    def __pow__(self, o):
+        # `arr ** 2` with a Python int 2 is np.square in NumPy (its fast scalar power), which for a bool
+        # array picks the int8 loop where np.power would pick int64.
+        return _ew.square(self) if type(o) is int and o == 2 else _ew.power(self, o)
     def __rpow__(self, o): return _ew.power(o, self)
     def __matmul__(self, o): return _linalg.matmul(self, o)
     def __rmatmul__(self, o): return _linalg.matmul(o, self)

@@ -73,3 +73,18 @@ func.func @through_expand_shape(%a: tensor<?xf32>, %b: tensor<1x?xf32>) -> tenso
   %1 = tensorc.add %0, %b : tensor<1x?xf32>, tensor<1x?xf32> -> tensor<1x?xf32>
   return %1 : tensor<1x?xf32>
 }
+
+// -----
+
+// A result of static shape with no elements is not yielded by the guard: it holds no data, and an
+// `scf.if` yielding a 0-element alloc in one branch and a strided view in the other does not
+// bufferize (the fuzzer's seed 2001).
+// CHECK-LABEL: func.func @static_empty_result
+// CHECK: %[[EMPTY:.+]] = tensor.empty() : tensor<0xf32>
+// CHECK: %[[RES:.+]] = scf.if %{{.+}} -> (tensor<?xf32>) {
+// CHECK: return %[[RES]], %[[EMPTY]]
+func.func @static_empty_result(%a: tensor<?xf32>, %b: tensor<?xf32>, %c: tensor<0xf32>) -> (tensor<?xf32>, tensor<0xf32>) {
+  %0 = tensorc.add %a, %b : tensor<?xf32>, tensor<?xf32> -> tensor<?xf32>
+  %1 = tensorc.exp %c : tensor<0xf32> -> tensor<0xf32>
+  return %0, %1 : tensor<?xf32>, tensor<0xf32>
+}

@@ -55,10 +55,27 @@ bool shapeOnlySlice(Value v, Block *entry, llvm::SetVector<Operation *> &slice) 
 /// `scf.if ok { ops... ; yield results } else { yield placeholders }` around the ops of `block` from
 /// `first` to its terminator, whose operands become the if's results. When a check failed the results
 /// are never looked at (the runtime raises): uninitialized tensors with 0 for every dynamic size.
+/// A result of static shape with no elements holds no data: it is a `tensor.empty` before the guard
+/// rather than an if result (one-shot-bufferize of an `scf.if` yielding a 0-element alloc in one
+/// branch and a strided view in the other casts only one of them, and the IR no longer verifies).
 scf::IfOp guardRest(Block *block, Operation *first, Value ok, Location loc) {
   Operation *term = block->getTerminator();
   OpBuilder b(first);
-  auto guard = b.create<scf::IfOp>(loc, term->getOperandTypes(), ok, /*withElseRegion=*/true);
+  SmallVector<Value> results(term->getOperands());
+  SmallVector<Value> yielded;
+  SmallVector<Type> types;
+  SmallVector<unsigned> yieldedAt;
+  for (auto [i, v] : llvm::enumerate(results)) {
+    auto rt = cast<RankedTensorType>(v.getType());
+    if (rt.hasStaticShape() && rt.getNumElements() == 0) {
+      results[i] = b.create<tensor::EmptyOp>(loc, rt, ValueRange{});
+      continue;
+    }
+    yielded.push_back(v);
+    types.push_back(rt);
+    yieldedAt.push_back(i);
+  }
+  auto guard = b.create<scf::IfOp>(loc, types, ok, /*withElseRegion=*/true);
   Block *thenBlock = &guard.getThenRegion().front();
   Block *elseBlock = &guard.getElseRegion().front();
   SmallVector<Operation *> body;
@@ -67,17 +84,19 @@ scf::IfOp guardRest(Block *block, Operation *first, Value ok, Location loc) {
   for (Operation *op : body)
     op->moveBefore(thenBlock, thenBlock->end());
   OpBuilder tb = OpBuilder::atBlockEnd(thenBlock);
-  tb.create<scf::YieldOp>(loc, term->getOperands());
+  tb.create<scf::YieldOp>(loc, yielded);
   OpBuilder eb = OpBuilder::atBlockEnd(elseBlock);
   SmallVector<Value> placeholders;
-  for (Type t : term->getOperandTypes()) {
+  for (Type t : types) {
     auto rt = cast<RankedTensorType>(t);
     Value zero = eb.create<arith::ConstantIndexOp>(loc, 0);
     SmallVector<Value> dyn(rt.getNumDynamicDims(), zero);
     placeholders.push_back(eb.create<tensor::EmptyOp>(loc, rt, dyn));
   }
   eb.create<scf::YieldOp>(loc, placeholders);
-  term->setOperands(guard.getResults());
+  for (auto [k, i] : llvm::enumerate(yieldedAt))
+    results[i] = guard.getResult(k);
+  term->setOperands(results);
   return guard;
 }
 
