@@ -6,7 +6,7 @@
 
 Each (workload, peer) pair runs in a fresh process held to the same CPU set (os.sched_setaffinity, which
 also holds JAX, whose thread flags do not), with glibc's mmap/trim thresholds at 1 GiB so that eager peers
-do not page-fault large temporaries on every call (docs/WORKLOADS.md in shared). Results are checked
+do not page-fault large temporaries on every call (docs/WORKLOADS.md). Results are checked
 against a float64 NumPy reference. Reported: the median time per call (p10 for W6, in microseconds) and
 the ratio peer/tensorc (above 1: tensorc is faster).
 """

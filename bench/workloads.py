@@ -1,4 +1,4 @@
-"""Benchmark workloads of docs/WORKLOADS.md (in shared), each written once per peer.
+"""Benchmark workloads of docs/WORKLOADS.md, each written once per peer.
 
 A workload is a name, an input maker (fixed seed), a float64 NumPy reference and, per peer, a builder that
 returns a function of the inputs. Builders import their library lazily, so a missing peer is skipped.

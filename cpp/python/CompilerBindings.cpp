@@ -1,12 +1,13 @@
 // Python bindings of the compiler side: dialect and pass registration.
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/map.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
 #include <string>
 
-#include "tensorc/Dialect/Api.h"
+#include "tensorc/Pipelines/CompilerApi.h"
 
 namespace nb = nanobind;
 
@@ -32,4 +33,9 @@ void bindCompiler(nb::module_ &m) {
         "Register tensorc's passes and pipelines in MLIR's global pass registry.");
   m.def("rewrite_names", &tensorc::api::rewriteNames,
         "Pattern pass -> names of the rewrites it can enable or disable by name.");
+  m.def("optimization_pass_names", &tensorc::api::optimizationPassNames,
+        "Passes a compilation mode can include or exclude by name.");
+  m.def("backend_stages", &tensorc::api::backendStages, nb::arg("backend"),
+        "The compilation stages of a backend, in order: (stage name, named pipeline) pairs.");
+  m.def("backend_names", &tensorc::api::backendNames, "The backends that have compilation stages.");
 }

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from .. import _tensorc
 
-#: Passes of the graph pipeline, in order (tensorc-optimize in cpp/lib/Passes/Pipelines.cpp).
-GRAPH_PASSES = ("canonicalize", "merge", "stabilize", "canonicalize", "merge", "specialize", "merge")
-PASS_NAMES = ("canonicalize", "merge", "stabilize", "specialize", "fuse")
-#: Passes whose single rewrites can be switched by name.
-PATTERN_PASSES = ("canonicalize", "stabilize", "specialize")
 OPTIMIZERS = ("FAST_RUN", "FAST_COMPILE")
+
+
+def pass_names() -> list[str]:
+    """Passes a mode can include or exclude as a whole, as the C++ pipelines define them."""
+    return list(_tensorc.optimization_pass_names())
 
 
 def rewrite_names() -> dict[str, list[str]]:
@@ -46,10 +46,11 @@ class Mode:
             raise ValueError(f"mode optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
         object.__setattr__(self, "include", tuple(self.include))
         object.__setattr__(self, "exclude", tuple(self.exclude))
-        known = set(PASS_NAMES) | set(_all_rewrites())
+        passes = pass_names()
+        known = set(passes) | set(_all_rewrites())
         for name in self.include + self.exclude:
             if not isinstance(name, str) or name not in known:
-                raise ValueError(f"unknown optimization {name!r}; known: passes {', '.join(PASS_NAMES)} and "
+                raise ValueError(f"unknown optimization {name!r}; known: passes {', '.join(passes)} and "
                                  f"rewrites {', '.join(sorted(_all_rewrites()))}")
 
     def including(self, *names: str) -> "Mode":
@@ -58,34 +59,19 @@ class Mode:
     def excluding(self, *names: str) -> "Mode":
         return Mode(self.optimizer, tuple(n for n in self.include if n not in names), self.exclude + names)
 
-    def uses(self, pass_name: str) -> bool:
-        """Whether the pass runs at all in this mode."""
-        if pass_name in self.exclude:
-            return False
-        if self.optimizer == "FAST_RUN" or pass_name in self.include:
-            return True
-        # FAST_COMPILE: a pattern pass runs when one of its rewrites was included by name.
-        rewrites = _all_rewrites()
-        return any(rewrites.get(n) == pass_name for n in self.include)
-
-    def graph_passes(self) -> list[str]:
-        rewrites = _all_rewrites()
-        out = []
-        for p in GRAPH_PASSES:
-            if not self.uses(p):
-                continue
-            if p not in PATTERN_PASSES:
-                out.append(f"tensorc-{p}")
-                continue
-            disabled = [n for n in self.exclude if rewrites.get(n) == p]
-            enabled = [n for n in self.include if rewrites.get(n) == p]
-            opts = []
-            if disabled:
-                opts.append("disable-patterns=" + ",".join(disabled))
-            if self.optimizer == "FAST_COMPILE" and p not in self.include and enabled:
-                opts.append("enable-patterns=" + ",".join(enabled))
-            out.append(f"tensorc-{p}" + ("{" + " ".join(opts) + "}" if opts else ""))
-        return out
+    def pipeline_options(self, dynamic_broadcast: bool = False) -> str:
+        """The mode as the options every stage pipeline takes (cpp/lib/Pipelines/Pipelines.cpp decides
+        from them which passes and rewrites run)."""
+        opts = []
+        if self.optimizer != "FAST_RUN":
+            opts.append(f"optimizer={self.optimizer}")
+        if self.include:
+            opts.append("include=" + ",".join(self.include))
+        if self.exclude:
+            opts.append("exclude=" + ",".join(self.exclude))
+        if dynamic_broadcast:
+            opts.append("dynamic-broadcast=true")
+        return " ".join(opts)
 
 
 FAST_RUN = Mode("FAST_RUN")

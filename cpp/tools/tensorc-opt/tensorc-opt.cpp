@@ -5,8 +5,8 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
-#include "tensorc/Dialect/TensorcDialect.h"
-#include "tensorc/Passes/Passes.h"
+#include "tensorc/Dialect/Tensorc/IR/TensorcDialect.h"
+#include "tensorc/Pipelines/Pipelines.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();

@@ -1,0 +1,22 @@
+// Passes on upstream IR after the conversion out of tensorc (Passes.td beside this file): the
+// run-time check guard and fusion on linalg, bool buffers and vectorizable math on the way to LLVM.
+#pragma once
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+namespace tensor { class TensorDialect; }
+namespace arith { class ArithDialect; }
+namespace math { class MathDialect; }
+namespace scf { class SCFDialect; }
+namespace vector { class VectorDialect; }
+namespace memref { class MemRefDialect; }
+} // namespace mlir
+
+namespace tensorc {
+#define GEN_PASS_DECL
+#include "tensorc/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "tensorc/Transforms/Passes.h.inc"
+} // namespace tensorc

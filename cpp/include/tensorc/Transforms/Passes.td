@@ -1,0 +1,137 @@
+// Passes on upstream IR after the conversion out of tensorc, in pipeline order: on linalg (fusion,
+// the run-time check guard), then on memrefs and on the way to LLVM (bool buffers, vectorizable math).
+#ifndef TENSORC_TRANSFORMS_PASSES_TD
+#define TENSORC_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GuardShapeChecks : Pass<"tensorc-guard-shape-checks", "::mlir::func::FuncOp"> {
+  let summary = "Hoist run-time shape checks into a prologue that guards the whole computation";
+  let description = [{
+    The lowering emits each run-time check next to its op. A check whose condition depends only on
+    the sizes of the function's arguments (after canonicalization has resolved `tensor.dim` of
+    intermediate results) moves to the top of the function, and the computation runs only when all
+    of them pass. Loops are therefore never entered with operand sizes that disagree.
+
+    ```mlir
+    %r = linalg.generic ins(%a, %b) ...            // loop bound from %a
+    %bad = arith.cmpi ne, %da, %db : index
+    scf.if %bad { func.call @tensorc_report(...) }
+    return %r
+    // becomes
+    %bad = arith.cmpi ne, %da, %db : index
+    scf.if %bad { func.call @tensorc_report(...) }
+    %ok = arith.xori %bad, %true
+    %res = scf.if %ok -> tensor<?xf32> { %r = linalg.generic ... ; scf.yield %r }
+           else { %e = tensor.empty(%c0) ; scf.yield %e }
+    return %res
+    ```
+
+    Checks that cannot be hoisted (their sizes come from data, or they sit inside a region such as an
+    `scf.if` of the lowering) guard the rest of their block the same way: what follows a check runs
+    in `scf.if` on its success, so no loop ever runs with sizes that failed a check.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def Fuse : Pass<"tensorc-fuse"> {
+  let summary = "Fuse elementwise producers into their consumers, reductions included (on linalg)";
+  let description = [{
+    A `linalg.generic` whose iterators are all parallel is inlined into every generic that reads
+    its result, when the consumer's indexing map for it is a permutation; elementwise chains become
+    one loop nest, and elementwise producers of reductions (softmax, layernorm, logsumexp) are
+    computed inside the reduction loop, so no intermediate tensor of the input's size is stored.
+
+    ```mlir
+    %e = linalg.generic {parallel} ins(%x, %m) { exp(x - m) }        %s = linalg.generic {parallel, reduction}
+    %s = linalg.generic {parallel, reduction} ins(%e) { s + e }  ->       ins(%x, %m) { s + exp(x - m) }
+    ```
+  }];
+}
+
+def FuseRows : Pass<"tensorc-fuse-rows"> {
+  let summary = "Tile row-parallel loops and fuse their reductions in, so each row block stays in cache";
+  let description = [{
+    After `tensorc-fuse`, softmax, layernorm and cross-entropy are still separate loop nests over the
+    whole tensor (max, sum of exponentials, normalization): three passes through memory. This pass tiles
+    the outermost parallel loop of each such consumer into blocks of rows and fuses every producer into
+    the block loop, so a block's reductions and its output are computed while it is in cache.
+
+    ```mlir
+    %m = linalg.generic {parallel, reduction} ins(%x)          scf.for %i = 0 to %n step 8 {
+    %s = linalg.generic {parallel, reduction} ins(%x, %m)  ->    %xi = tensor.extract_slice %x[%i, 0] [8, %c]
+    %y = linalg.generic {parallel, parallel} ins(%x, %m, %s)     %mi = linalg.generic ... ins(%xi)
+                                                                 %si = linalg.generic ... ins(%xi, %mi)
+                                                                 %yi = linalg.generic ... ins(%xi, %mi, %si)
+                                                                 tensor.insert_slice %yi ... }
+    ```
+
+    Then every float sum (an add-reduction; not float32 reduce_sum/reduce_mean, which accumulate in
+    float64) that may have more than 1024 elements is blocked, so that its error grows like log(n),
+    as NumPy's pairwise sums, instead of n: blocks of at most 1024 elements sum into partials (float64
+    for float32 sums), which a pairwise tree adds (see cpp/lib/Transforms/FuseRows.cpp).
+
+    ```mlir
+    %s = linalg.generic {reduction} ins(%x) outs(%zero)  ->  %p = scf.for %i (blocks of <= 1024) {
+                                                              generic ins(%x[%i:%i+1024]) outs(%p[k]) }
+                                                            %t = scf.while (k > 1) { %p[0:k/2] += %p[k-k/2:k] }
+                                                            %s = %t[0]
+    ```
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"8", "Rows per block">,
+    Option<"sumsOnly", "sums-only", "bool", /*default=*/"false",
+           "Only block the float sums (no row tiling), for pipelines without fusion">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
+}
+
+def WidenBoolMemrefs : Pass<"tensorc-widen-bool-memrefs", "::mlir::ModuleOp"> {
+  let summary = "Store i1 buffers as i8 (one byte per bool)";
+  let description = [{
+    MLIR's memref-to-LLVM lowering in this LLVM build rejects loads and stores of `i1` (an assertion,
+    which would abort the process). tensorc's own bool tensors are already stored as i8; the remaining
+    `i1` buffers come from upstream's deallocation helper. This pass widens them:
+
+    ```mlir
+    %m = memref.alloc(%n) : memref<?xi1>
+    memref.store %b, %m[%i] : memref<?xi1>
+    %v = memref.load %m[%j] : memref<?xi1>
+    // becomes
+    %m = memref.alloc(%n) : memref<?xi8>
+    %w = arith.extui %b : i1 to i8
+    memref.store %w, %m[%i] : memref<?xi8>
+    %l = memref.load %m[%j] : memref<?xi8>
+    %v = arith.trunci %l : i8 to i1
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+}
+
+def MathApprox : Pass<"tensorc-math-approx"> {
+  let summary = "Replace transcendental math ops by vectorizable polynomial approximations";
+  let description = [{
+    `math.exp`, `math.log`, `math.log1p`, `math.expm1`, `math.tanh`, `math.sin`, `math.cos`,
+    `math.erf` (f32) are expanded by MLIR's polynomial approximations into plain arithmetic, which
+    LLVM's loop vectorizer turns into SIMD code; a libm call per element would block vectorization.
+
+    ```mlir
+    %y = math.exp %x : f32
+    // becomes a Cody-Waite range reduction + degree-5 polynomial + exponent bit manipulation:
+    %k = math.floor(%x * log2(e) + 0.5) ... %y = arith.bitcast ...
+    ```
+
+    f64 ops are left for libm (the approximations are f32-accurate only); f64 `math.log1p` and
+    `math.expm1` become libm calls here, because the generic LLVM lowering would expand them into
+    `log(1 + x)` and `exp(x) - 1`, exactly the cancellation they exist to avoid:
+
+    ```mlir
+    %y = math.log1p %x : f64      ->      %y = func.call @log1p(%x) : (f64) -> f64
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+#endif // TENSORC_TRANSFORMS_PASSES_TD

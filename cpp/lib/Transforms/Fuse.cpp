@@ -1,0 +1,31 @@
+// tensorc-fuse: elementwise producers fused into consumers (reductions included) on linalg.
+#include "tensorc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tensorc {
+#define GEN_PASS_DEF_FUSE
+#include "tensorc/Transforms/Passes.h.inc"
+} // namespace tensorc
+
+using namespace mlir;
+
+namespace {
+struct FusePass : tensorc::impl::FuseBase<FusePass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet p(ctx);
+    // Fuse whenever the producer is elementwise (upstream checks that the consumer's map for it is a
+    // permutation); a producer with several consumers is recomputed in each of them, which trades a
+    // little arithmetic for not storing and re-reading a tensor of the input's size.
+    linalg::populateElementwiseOpsFusionPatterns(p, [](OpOperand *) { return true; });
+    // Only fusion here: canonicalization runs after this pass in the pipeline (mixing the two let the
+    // driver ping-pong on static-size casts of empty tensors).
+    if (failed(applyPatternsGreedily(getOperation(), std::move(p))))
+      signalPassFailure();
+  }
+};
+} // namespace
