@@ -13,7 +13,7 @@ import pytest
 import llvm
 from tensorc.tools import tensorc_opt_path
 
-MLIR_DIR = pathlib.Path(__file__).parent / "mlir"
+MLIR_DIR = pathlib.Path(__file__).resolve().parents[1] / "mlir"
 FILECHECK = os.path.join(os.path.dirname(llvm.__file__), "bin", "FileCheck")
 
 
