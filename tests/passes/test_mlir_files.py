@@ -62,6 +62,35 @@ def test_every_mlir_file_has_a_run_line():
         assert _run_lines(path), f"{_name(path)} has no RUN line"
 
 
+def _registered_flags():
+    """(passes, pipelines): the tensorc-* flags tensorc-opt registers, from the two sections of its --help."""
+    out = subprocess.run([tensorc_opt_path(), "--help"], capture_output=True, text=True, timeout=120).stdout
+    passes, pipelines, section = set(), set(), None
+    for line in out.splitlines():
+        if line.strip() == "Passes:":
+            section = passes
+        elif line.strip() == "Pass Pipelines:":
+            section = pipelines
+        elif re.match(r"\S", line):  # the next top-level group of options ("Generic Options:")
+            section = None
+        m = re.match(r" {6}--(tensorc-[\w-]+)\s", line)  # a pass or pipeline; its options are indented deeper
+        if m and section is not None:
+            section.add(m.group(1))
+    assert passes and pipelines, f"no tensorc passes or pipelines found in tensorc-opt --help:\n{out[:2000]}"
+    return passes, pipelines
+
+
+def test_every_tensorc_pass_and_pipeline_has_a_filecheck_file():
+    """tensorc-opt's tensorc-* passes each have a <flag>.mlir somewhere below tests/mlir, its named pipelines
+    one in tests/mlir/Pipelines."""
+    passes, pipelines = _registered_flags()
+    names = {path.name for path in MLIR_FILES}
+    missing = sorted(f"{flag}.mlir" for flag in passes if f"{flag}.mlir" not in names)
+    missing += sorted(f"Pipelines/{flag}.mlir" for flag in pipelines
+                      if not (MLIR_DIR / "Pipelines" / f"{flag}.mlir").is_file())
+    assert not missing, f"passes and pipelines without a FileCheck test below {MLIR_DIR}: {', '.join(missing)}"
+
+
 def _substitute(cmd: str, path: pathlib.Path) -> str:
     cmd = cmd.replace("%s", shlex.quote(str(path))).replace("%S", shlex.quote(str(path.parent)))
     cmd = re.sub(r"(?<![\w/-])tensorc-opt\b", shlex.quote(tensorc_opt_path()), cmd)
