@@ -190,7 +190,7 @@ def cache():
 # then costs only its worker).
 NATIVE_BUGS: dict[str, tuple[str, str]] = {}
 
-# test node id (below tests/) -> bug id
+# test node id below tests/ (e.g. "frontend/test_graph.py::test_axis_arguments") -> bug id
 KNOWN_NATIVE_FAILURES: dict[str, str] = {}
 
 

@@ -34,7 +34,7 @@ strided layouts; once in a while a large 1-D input (up to ~1M elements) for long
 Excluded, each because tensorc documents it as unsupported or as differing from NumPy (README.md,
 docs/DIALECT.md, the module docstrings of src/frontend):
   - dtypes other than float32/float64/int32/int64/bool as inputs (the corpus in
-    tests/test_bad_inputs.py checks that they are refused);
+    tests/soundness/test_bad_inputs.py checks that they are refused);
   - where NumPy would compute in float16/int8/... (only with bool operands: np.exp(bool),
     bool // bool, ...), tensorc documents widening to float32/int32 (dtypes.py): the NumPy side
     casts those bool operands to the widened dtype (`b.astype(np.float32)`) so that both compute in

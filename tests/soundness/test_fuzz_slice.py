@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import requires_native
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = range(0, 300)
 CHUNKS = 6
 TIMEOUT_PER_CASE = 90  # seconds; a case that runs longer is a "hang" finding

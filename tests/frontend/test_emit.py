@@ -59,7 +59,7 @@ def test_certain_clash_in_a_specialization_is_a_value_error():
     x = tc.matrix("x")
     y = x.reshape(-1, 2)  # fine for dynamic sizes
     with pytest.raises(ValueError, match=r"tensorc\.reshape: cannot reshape array of size 1 into shape "
-                                         r"\(0, 2\) \(at \S*test_frontend_emit\.py:\d+\)"):
+                                         r"\(0, 2\) \(at \S*frontend/test_emit\.py:\d+\)"):
         emit([x], [y], 0b11)
 
 

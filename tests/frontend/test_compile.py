@@ -141,19 +141,3 @@ def test_ir_carries_the_callers_file_and_line():
     f = tc.function([x], y)
     f(np.ones(2, np.float32))
     assert f'loc("{__file__}":{y.loc.line}:0)' in f.ir("frontend")
-
-
-def test_modes():
-    x = tc.vector("x", "float64")
-    y = tc.log(1 + tc.exp(x))
-    data = np.array([-3.0, 0.0, 40.0])
-    for mode in (None, "FAST_COMPILE", "fast_run", tc.FAST_RUN, tc.Mode().excluding("fuse")):
-        assert_close(tc.function([x], y, mode=mode)(data), np.log1p(np.exp(data)))
-    with pytest.raises(ValueError, match="mode must be"):
-        tc.function([x], y, mode="FASTEST")
-
-    @tc.compile(mode="FAST_COMPILE")
-    def f(a):
-        return a * 2
-
-    assert_close(f(data), data * 2)

@@ -4,7 +4,7 @@ import pathlib
 import subprocess
 import sys
 
-EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
+EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_quickstart_runs():

@@ -13,7 +13,7 @@ every elementwise function and reduction, aliased inputs (the same array twice, 
 and odd layouts (Fortran order, negative strides, strided, 0-strided broadcast_to views, read-only,
 unaligned, byte-swapped).
 
-Cases marked `isolated` run in a subprocess (`python tests/test_bad_inputs.py CASE`), so that a crash
+Cases marked `isolated` run in a subprocess (`python tests/soundness/test_bad_inputs.py CASE`), so that a crash
 fails that case with its signal instead of killing pytest.
 """
 from __future__ import annotations
@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve()
-sys.path.insert(0, str(HERE.parent))
+TESTS = HERE.parents[1]  # tests/, where conftest.py is (a subprocess runs this file as a script)
+sys.path.insert(0, str(TESTS))
 
 import pytest  # noqa: E402
 from conftest import requires_native  # noqa: E402
@@ -610,7 +611,7 @@ def _special_failures(dt):
 def _npref():
     # tests/fuzz/npref.py: NumPy versions of softmax & co (loaded by path: tests/ is not a package)
     import importlib.util
-    spec = importlib.util.spec_from_file_location("tests_fuzz_npref", HERE.parent / "fuzz" / "npref.py")
+    spec = importlib.util.spec_from_file_location("tests_fuzz_npref", TESTS / "fuzz" / "npref.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     sys.modules["tests_fuzz_npref"] = module
@@ -745,7 +746,7 @@ def _run_isolated(name, timeout=60):
     env = dict(os.environ)
     try:
         proc = subprocess.run([sys.executable, str(HERE), name], capture_output=True, text=True, timeout=timeout,
-                              env=env, cwd=str(HERE.parent.parent))
+                              env=env, cwd=str(TESTS.parent))
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
         raise AssertionError(f"case {name} hung: no result after {timeout} s\n{out[-2000:]}") from None
