@@ -24,6 +24,7 @@ from .frontend.compile import compile
 from .frontend.debugprint import debugprint
 from .frontend.dtypes import floatX
 from .frontend.function import function
+from .frontend.graph import constant
 from .frontend.ops_creation import arange, full, full_like, ones, ones_like, zeros, zeros_like
 from .frontend.ops_elementwise import (
     abs, absolute, add, astype, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cast, ceil, clip, cos, divide,
@@ -35,7 +36,7 @@ from .frontend.ops_reduce import (
     all, amax, amin, any, argmax, argmin, log_softmax, logsumexp, max, mean, min, prod, softmax, std, sum, var)
 from .frontend.ops_shape import (
     broadcast_to, concatenate, expand_dims, moveaxis, reshape, shape, squeeze, stack, swapaxes, transpose)
-from .frontend.variables import Variable, constant, matrix, scalar, tensor, tensor3, tensor4, vector
+from .frontend.variables import Variable, matrix, scalar, tensor, tensor3, tensor4, vector
 
 float32 = _np.dtype("float32")
 float64 = _np.dtype("float64")

@@ -21,8 +21,8 @@ import inspect
 import numpy as np
 
 from . import dtypes
+from .avals import AVal
 from .function import function
-from .graph import AVal
 from .variables import Variable
 
 _PY_SCALARS = (bool, int, float)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .graph import AVal, infer_or_raise, toposort
+from .avals import AVal
+from .graph import infer_or_raise, toposort
 
 
 class Value:
@@ -149,7 +150,7 @@ def emit(inputs, outputs, mask: int = 0, name: str = "main") -> str:
         if node.op.name == "constant" or out.const is not None and out.ndim == 0:
             val = em.constant(out.const, node.loc, out.weak)  # a constant, or folded shape arithmetic
         elif node.op.lower is not None:
-            val = node.op.lower(em, node, ins, out)
+            val = node.op.lower(em, node, ins, out, node.loc)
         else:
             val = em.op(node.op.mlir_name, ins, node.attrs, out, node.loc)
         values[id(node.out)] = val

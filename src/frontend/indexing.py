@@ -15,11 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .graph import ShapeError
+from .avals import ShapeError
+from .graph import apply, constant, convert
 from .opdefs import broadcast_shapes
-from .ops_elementwise import convert, expand_leading
+from .ops_elementwise import expand_leading
 from .ops_shape import expand_dims, squeeze, transpose
-from .variables import Variable, apply, constant
+from .variables import Variable
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
