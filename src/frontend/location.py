@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import weakref
 
 import numpy as np
 
@@ -60,14 +59,20 @@ def _is_internal(filename: str) -> bool:
 
 
 _internal_cache: dict[str, bool] = {}
-# code object -> the start column of each of its instructions (weak: code made by exec goes away)
-_columns_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# id(code) -> (code, the start column of each of its instructions). Keyed by id, as hashing a code
+# object hashes its constants; the entry holds the code, so the id stays its own. Bounded, for the
+# code that exec makes.
+_columns_cache: dict[int, tuple] = {}
+_COLUMNS_CACHE_SIZE = 1024
 
 
 def _column(code, lasti: int) -> int:
-    columns = _columns_cache.get(code)
-    if columns is None:
-        columns = _columns_cache[code] = [p[2] or 0 for p in code.co_positions()]
+    entry = _columns_cache.get(id(code))
+    if entry is None:
+        if len(_columns_cache) >= _COLUMNS_CACHE_SIZE:
+            _columns_cache.clear()
+        entry = _columns_cache[id(code)] = (code, [p[2] or 0 for p in code.co_positions()])
+    columns = entry[1]
     i = lasti // 2  # one position per 2-byte code unit
     return columns[i] if 0 <= i < len(columns) else 0
 
