@@ -16,14 +16,13 @@ Symbolic inputs default to floatX = float32, as in Theano; so do tc.zeros/ones/f
 dtype is given and the values are floats. Everything else follows NumPy 2: broadcasting, NEP 50
 promotion (Python scalars are weak), axis arguments, and the result dtypes of reductions.
 """
-import numpy as _np
-
 from ._version import __version__
 # The public API: tc.* names are NumPy's where NumPy has the function.
 from .frontend.compile import compile
 from .frontend.debugprint import debugprint
-from .frontend.dtypes import floatX
+from .frontend.dtypes import bool_, float32, float64, floatX, int32, int64
 from .frontend.function import function
+from .frontend.graph import constant
 from .frontend.ops_creation import arange, full, full_like, ones, ones_like, zeros, zeros_like
 from .frontend.ops_elementwise import (
     abs, absolute, add, astype, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cast, ceil, clip, cos, divide,
@@ -35,13 +34,7 @@ from .frontend.ops_reduce import (
     all, amax, amin, any, argmax, argmin, log_softmax, logsumexp, max, mean, min, prod, softmax, std, sum, var)
 from .frontend.ops_shape import (
     broadcast_to, concatenate, expand_dims, moveaxis, reshape, shape, squeeze, stack, swapaxes, transpose)
-from .frontend.variables import Variable, constant, matrix, scalar, tensor, tensor3, tensor4, vector
-
-float32 = _np.dtype("float32")
-float64 = _np.dtype("float64")
-int32 = _np.dtype("int32")
-int64 = _np.dtype("int64")
-bool_ = _np.dtype("bool")
+from .frontend.variables import Variable, matrix, scalar, tensor, tensor3, tensor4, vector
 
 _NATIVE_NAMES = ("Mode", "FAST_RUN", "FAST_COMPILE", "rewrite_names")
 

@@ -21,8 +21,8 @@ import inspect
 import numpy as np
 
 from . import dtypes
+from .avals import AVal
 from .function import function
-from .graph import AVal
 from .variables import Variable
 
 _PY_SCALARS = (bool, int, float)
@@ -194,8 +194,6 @@ def _key(a, name, fname):
             raise TypeError(f"{fname}(): argument '{name}' has dtype {a.dtype}, which tensorc does not support "
                             "(float32, float64, int32, int64, bool); convert it with .astype(...)")
         return (a.dtype, a.ndim)
-    if hasattr(a, "dtype") and hasattr(a, "ndim") and hasattr(a, "shape"):  # other array types (CuPy)
-        return (np.dtype(a.dtype), a.ndim)
     raise TypeError(f"{fname}(): argument '{name}' has unsupported type {type(a).__name__}; tensorc compiles "
                     "functions of NumPy arrays and Python numbers (use static_argnames for other values)")
 

@@ -14,8 +14,8 @@ import sys
 
 import numpy as np
 
-from .graph import format_shape
-from .variables import as_variable
+from .avals import format_shape
+from .graph import as_variable
 
 
 def _id_label(n: int) -> str:

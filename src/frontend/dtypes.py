@@ -67,18 +67,6 @@ def mlir_name(dt: np.dtype) -> str:
     return _MLIR_NAMES[dt]
 
 
-def is_float(dt: np.dtype) -> bool:
-    return dt.kind == "f"
-
-
-def is_int(dt: np.dtype) -> bool:
-    return dt.kind == "i"
-
-
-def is_bool(dt: np.dtype) -> bool:
-    return dt.kind == "b"
-
-
 def weak_type(dt: np.dtype):
     """The Python type NumPy treats as a weak scalar of this dtype's kind."""
     return {"f": float, "i": int, "b": bool}[dt.kind]

@@ -12,12 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .graph import AVal, infer_or_raise, toposort
+from .avals import AVal
+from .graph import infer_or_raise, toposort
 
 
 class Value:
     """An SSA value of the function being emitted. Constants are printed only when something uses
-    them (name None until then), so sizes folded away leave no dead constants behind."""
+    them (name None until then), so sizes folded away leave no dead constants behind; `loc` is the
+    MLIR location they are printed with."""
     __slots__ = ("name", "aval", "loc")
 
     def __init__(self, name, aval: AVal, loc=None):
@@ -91,6 +93,8 @@ def format_attrs(attrs: dict) -> str:
 # ---- the emitter -----------------------------------------------------------------------------------
 
 class Emitter:
+    """Writes ops in MLIR's generic form; `loc` arguments are MLIR location text (Location.mlir)."""
+
     def __init__(self):
         self.lines: list[str] = []
         self.count = 0
@@ -107,7 +111,7 @@ class Emitter:
         self.count += 1
         types = ", ".join(v.aval.mlir_type() for v in operands)
         self.lines.append(f'  {result.name} = "{name}"({names}){format_attrs(attrs)} : '
-                          f"({types}) -> {out.mlir_type()} {loc.mlir()}")
+                          f"({types}) -> {out.mlir_type()} {loc}")
         return result
 
     def constant(self, value, loc, weak=False) -> Value:
@@ -146,12 +150,13 @@ def emit(inputs, outputs, mask: int = 0, name: str = "main") -> str:
         out = infer_or_raise(node.op, [v.aval for v in ins], node.attrs, node.loc)
         if out.dtype != node.out.dtype or out.ndim != node.out.ndim:
             raise AssertionError(f"{node.op.mlir_name}: specialization changed {node.out.aval} to {out}")
+        loc = node.loc.mlir(node.op.name)  # every op emitted for the node carries the node's op name
         if node.op.name == "constant" or out.const is not None and out.ndim == 0:
-            val = em.constant(out.const, node.loc, out.weak)  # a constant, or folded shape arithmetic
+            val = em.constant(out.const, loc, out.weak)  # a constant, or folded shape arithmetic
         elif node.op.lower is not None:
-            val = node.op.lower(em, node, ins, out)
+            val = node.op.lower(em, node, ins, out, loc)
         else:
-            val = em.op(node.op.mlir_name, ins, node.attrs, out, node.loc)
+            val = em.op(node.op.mlir_name, ins, node.attrs, out, loc)
         values[id(node.out)] = val
     if any(id(v) not in values for v in outputs):
         raise ValueError("an output is an input that is not among the inputs")

@@ -16,8 +16,8 @@ dynamic size broadcasts by NumPy's rule on its run-time value. It is compiled on
 from __future__ import annotations
 
 from .emit import emit
-from .graph import graph_inputs, toposort
-from .variables import Variable, as_variable
+from .graph import as_variable, graph_inputs, toposort
+from .variables import Variable
 
 
 class Program:

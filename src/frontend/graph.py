@@ -1,77 +1,19 @@
-"""The graph's building blocks: abstract values, ops, nodes, and graph walks.
+"""The graph core: nodes, `apply` and `constant`, casts, and graph walks.
 
-A node applies one `tensorc` dialect op to input variables; its output is a `Variable`
-(variables.py). Every op carries a type-inference function over `AVal`s that is run twice with the
-same code: when the user builds the graph (shapes mostly unknown, so it catches the clashes that are
-already certain) and again at emission for one specialization, where input dimensions of size 1 are
-static and the static 1s propagate (emit.py). Keeping one inference for both is what guarantees that
-the frontend's checks and the types in the IR agree.
+A node applies one `tensorc` dialect op (its rules: opdefs.py) to input variables; its output is a
+`Variable` (variables.py). `apply` infers the output's type when the user builds the graph, so shape
+clashes that are already certain raise there; emission infers again per specialization (emit.py).
+This module imports no op module: the tc functions (ops_*.py, indexing.py) build on it.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 import numpy as np
 
 from . import dtypes
-from .location import Location
-
-
-class ShapeError(Exception):
-    """Raised by type inference; turned into a ValueError naming the op and the user's line."""
-
-
-class AVal:
-    """An abstract value: what is known about a tensor before it is computed.
-
-    shape: one int (static) or None (dynamic) per dimension.
-    weak: the value behaves as a Python scalar in promotion (NEP 50), e.g. ``x.shape[0]`` or a
-        Python float mixed into an expression.
-    const: the value itself when known (constants, and 0-d integer shape arithmetic folded on the
-        way), which lets a size that is a static 1 in a specialization give static result shapes.
-    """
-    __slots__ = ("dtype", "shape", "weak", "const")
-
-    def __init__(self, dtype, shape, weak=False, const=None):
-        self.dtype = dtype
-        self.shape = tuple(shape)
-        self.weak = weak
-        self.const = const
-
-    @property
-    def ndim(self) -> int:
-        return len(self.shape)
-
-    def mlir_type(self) -> str:
-        dims = "".join(("?" if d is None else str(d)) + "x" for d in self.shape)
-        return f"tensor<{dims}{dtypes.mlir_name(self.dtype)}>"
-
-    def __repr__(self):
-        return f"AVal({self.dtype}, {format_shape(self.shape)}{', weak' if self.weak else ''})"
-
-
-def format_shape(shape) -> str:
-    inner = ", ".join("?" if d is None else str(d) for d in shape)
-    return f"({inner},)" if len(shape) == 1 else f"({inner})"
-
-
-class Op:
-    """One `tensorc` dialect op as the frontend sees it.
-
-    infer(inputs: list[AVal], attrs: dict) -> AVal raises ShapeError when the types cannot work.
-    lower, when given, replaces the default emission of one generic op (emit.py), for ops whose
-    operands depend on the specialized types (size operands only for dynamic dimensions).
-    Attributes whose name starts with "_" are the frontend's own and are not printed.
-    """
-
-    def __init__(self, name: str, infer: Callable, lower: Callable | None = None):
-        self.name = name
-        self.mlir_name = "tensorc." + name
-        self.infer = infer
-        self.lower = lower
-
-    def __repr__(self):
-        return f"Op({self.name})"
+from .avals import AVal, ShapeError, format_shape
+from .location import Location, user_location
+from .opdefs import OPS, Op
+from .variables import Variable
 
 
 class Node:
@@ -82,7 +24,7 @@ class Node:
         self.inputs = list(inputs)
         self.attrs = attrs
         self.loc = loc
-        self.out = None
+        self.out: Variable | None = None
 
 
 _MAX_BYTES = 2**63 - 1
@@ -103,6 +45,89 @@ def infer_or_raise(op: Op, avals, attrs, loc: Location) -> AVal:
                          f"maximum possible size (shape {format_shape(out.shape)}, at {loc})")
     return out
 
+
+def apply(op_name: str, inputs, attrs=None, loc=None) -> Variable:
+    """Add a node to the graph; its output's type is inferred now (shape clashes raise here)."""
+    op = OPS[op_name]
+    attrs = attrs or {}
+    loc = loc or user_location()
+    node = Node(op, inputs, attrs, loc)
+    aval = infer_or_raise(op, [v.aval for v in inputs], attrs, loc)
+    node.out = Variable(aval, node, loc=loc)
+    return node.out
+
+
+# ---- constants -------------------------------------------------------------------------------------
+
+def constant(value, dtype=None, name=None) -> Variable:
+    """A constant in the graph. Python scalars give NumPy's default dtype for their kind."""
+    if isinstance(value, Variable):
+        return value if dtype is None else convert(value, dtypes.as_dtype(dtype, "astype"))
+    # Only Python scalars are weak (NEP 50): np.float64 subclasses float but is strongly typed.
+    weak = isinstance(value, (bool, int, float)) and not isinstance(value, np.generic) and dtype is None
+    if weak and type(value) is int and not -2**63 <= value < 2**63:
+        # No integer dtype holds it: it can only meet float loops (ufuncs with integer loops raise
+        # OverflowError before this, in ops_elementwise._apply_loop), so it is a weak float.
+        value = float(value)
+    if dtype is not None:
+        dt = dtypes.as_dtype(dtype, "tc.constant")
+        if isinstance(value, int) and not isinstance(value, bool):
+            dtypes.check_fits(value, dt, "tc.constant")
+        array = np.asarray(value, dtype=dt)
+    else:
+        array = np.asarray(value)
+        if array.dtype not in dtypes.SUPPORTED:
+            raise TypeError(f"tensorc does not support constants of dtype {array.dtype} ({_describe(value)}); "
+                            "convert to float32, float64, int32, int64 or bool first")
+    array = array.copy()  # later changes to the caller's array must not change the graph
+    array.flags.writeable = False
+    out = apply("constant", [], {"value": array, "_weak": weak})
+    out.name = name
+    return out
+
+
+def constant_like(x: Variable, value: np.ndarray) -> Variable:
+    """A constant standing for x (a constant) computed at once: x's weakness and source line."""
+    value.flags.writeable = False
+    return apply("constant", [], {"value": value, "_weak": x.aval.weak}, loc=x.loc)
+
+
+def _describe(value) -> str:
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+def as_variable(value) -> Variable:
+    """Python scalars, NumPy arrays/scalars and nested lists become constants."""
+    if isinstance(value, Variable):
+        return value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Variable) for v in value):
+        raise TypeError("a list of symbolic values is not a tensor; join them with tc.stack or tc.concatenate")
+    if isinstance(value, (bool, int, float, np.ndarray, np.generic, list, tuple)):
+        return constant(value)
+    raise TypeError(f"cannot use {type(value).__name__} ({_describe(value)}) in a tensorc expression")
+
+
+def convert(x: Variable, dt: np.dtype) -> Variable:
+    """x as dtype `dt` (a supported np.dtype); constants are converted right away."""
+    if x.dtype == dt:
+        return x
+    if x.is_constant:
+        value = x.owner.attrs["value"]
+        if x.aval.weak and value.ndim == 0 and value.dtype.kind in "ib":
+            dtypes.check_fits(int(value), dt, "tensorc")
+        return constant_like(x, value.astype(dt))
+    return apply("cast", [x], {"_dtype": dt})
+
+
+def template_of(dims):
+    """The `_shape` template of a sized op (fill, broadcast_to, reshape; opdefs.sized_shape reads it)
+    and its size operands: static sizes stay in the template, symbolic ones become operands."""
+    template = tuple(None if isinstance(d, Variable) else d for d in dims)
+    return template, [d for d in dims if isinstance(d, Variable)]
+
+
+# ---- walks -----------------------------------------------------------------------------------------
 
 def toposort(outputs) -> list:
     """Nodes the outputs depend on, each after its inputs (iterative: graphs can be deep)."""
@@ -140,14 +165,3 @@ def graph_inputs(outputs) -> list:
                 seen.add(id(v))
                 found.append(v)
     return found
-
-
-def fold_scalar(fn, avals):
-    """Evaluate fn on known 0-d integer/bool values (shape arithmetic), else None."""
-    if not avals or any(a.const is None or a.ndim != 0 or a.dtype.kind not in "ib" for a in avals):
-        return None
-    with np.errstate(all="raise"):
-        try:
-            return np.asarray(fn(*[a.const for a in avals]))
-        except (FloatingPointError, ZeroDivisionError, ValueError, OverflowError):
-            return None  # left to the compiled code (division by zero, negative powers)

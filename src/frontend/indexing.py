@@ -15,11 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .graph import ShapeError
+from .avals import ShapeError
+from .graph import apply, constant, convert
 from .opdefs import broadcast_shapes
-from .ops_elementwise import convert, expand_leading
+from .ops_elementwise import expand_leading
 from .ops_shape import expand_dims, squeeze, transpose
-from .variables import Variable, apply, constant
+from .variables import Variable
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -80,7 +81,11 @@ def _expand_ellipsis(items, ndim):
     return items + fill
 
 
+_WHOLE = (0, INT64_MAX, 1)  # the bounds of `:`
+
+
 def _slice_bounds(s: slice):
+    """(start, stop, step) of a slice, clamped to int64; None for `:` (the whole dimension)."""
     step = 1 if s.step is None else int(s.step)
     if step == 0:
         raise ValueError("slice step cannot be zero")
@@ -91,15 +96,15 @@ def _slice_bounds(s: slice):
         start = -1 if s.start is None else int(s.start)
         stop = INT64_MIN if s.stop is None else int(s.stop)
     clamp = lambda v: max(INT64_MIN, min(INT64_MAX, v))  # noqa: E731
-    return clamp(start), clamp(stop), step
+    bounds = clamp(start), clamp(stop), step
+    return None if bounds == _WHOLE else bounds
 
 
 def _apply_slices(x, bounds):
     """One slice op for all dimensions; bounds[i] is (start, stop, step) or None (whole dimension)."""
     if all(b is None for b in bounds):
         return x
-    full = (0, INT64_MAX, 1)
-    starts, stops, steps = zip(*[b or full for b in bounds])
+    starts, stops, steps = zip(*[b or _WHOLE for b in bounds])
     return apply("slice", [x], {"starts": starts, "stops": stops, "steps": steps})
 
 
@@ -125,8 +130,7 @@ def _basic(x, items):
     bounds, squeezed, gathered = [], [], []
     for axis, ((kind, k), size) in enumerate(zip(items, x.aval.shape)):
         if kind == "slice":
-            b = _slice_bounds(k)
-            bounds.append(None if b == (0, INT64_MAX, 1) else b)
+            bounds.append(_slice_bounds(k))
         elif kind == "int" and size is not None:
             _check_static_index(k, size, axis)
             i = k % size
@@ -155,8 +159,7 @@ def _advanced(x, items):
     bounds, positions, indices = [], [], []
     for axis, ((kind, k), size) in enumerate(zip(items, x.aval.shape)):
         if kind == "slice":
-            b = _slice_bounds(k)
-            bounds.append(None if b == (0, INT64_MAX, 1) else b)
+            bounds.append(_slice_bounds(k))
             continue
         bounds.append(None)
         positions.append(axis)

@@ -4,7 +4,8 @@
 ``np.sum(x)``, ``np.where(c, x, 0)`` and ``np.concatenate([x, y])`` reach ``__array_function__``.
 Both look the NumPy function up in a table of tensorc functions with the same signature. A NumPy
 function that is not in a table raises NotImplementedError naming it, instead of NumPy's generic
-"returned NotImplemented" TypeError.
+"returned NotImplemented" TypeError. `array_ufunc` and `array_function` are those two methods of
+Variable (installed by methods.py).
 """
 from __future__ import annotations
 
@@ -63,11 +64,6 @@ def _full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
     return _like(fill_value)(a, dtype, order, subok, shape)
 
 
-def _size(a, axis=None):
-    shape = a.shape
-    return sh.prod_of_sizes(shape if axis is None else [shape[axis]])
-
-
 FUNCTIONS = {
     np.sum: red.sum, np.prod: red.prod, np.mean: red.mean, np.max: red.max, np.min: red.min,
     np.amax: red.max, np.amin: red.min, np.argmax: red.argmax, np.argmin: red.argmin,
@@ -77,7 +73,7 @@ FUNCTIONS = {
     np.expand_dims: sh.expand_dims, np.squeeze: sh.squeeze, np.broadcast_to: sh.broadcast_to,
     np.swapaxes: sh.swapaxes, np.moveaxis: sh.moveaxis, np.ravel: _ravel,
     np.zeros_like: _like(0), np.ones_like: _like(1), np.full_like: _full_like,
-    np.shape: lambda a: a.shape, np.ndim: lambda a: a.ndim, np.size: _size,
+    np.shape: sh.shape, np.ndim: lambda a: a.ndim, np.size: sh.size,
 }
 
 
@@ -85,7 +81,7 @@ def _name(f) -> str:
     return f"numpy.{getattr(f, '__name__', repr(f))}"
 
 
-def array_ufunc(ufunc, method, inputs, kwargs):
+def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     if kwargs.get("out") is not None:
         raise TypeError(f"{_name(ufunc)}(..., out=...): tensorc values are immutable; out= is not supported")
     kwargs = {k: v for k, v in kwargs.items() if k != "out"}
@@ -107,7 +103,7 @@ def array_ufunc(ufunc, method, inputs, kwargs):
     raise NotImplementedError(f"{_name(ufunc)}.{method} is not supported on tensorc values")
 
 
-def array_function(func, types, args, kwargs):
+def array_function(self, func, types, args, kwargs):
     fn = FUNCTIONS.get(func)
     if fn is None:
         raise NotImplementedError(f"{_name(func)} is not supported on tensorc values")

@@ -1,25 +1,54 @@
-"""The `tensorc` dialect ops (docs/DIALECT.md) with their type inference.
+"""The rules of every `tensorc` dialect op the frontend builds (docs/DIALECT.md), in one table: `OPS`
+at the end. (The passes make the others, log1mexp and softmax_cross_entropy.)
 
-Each entry mirrors one op of cpp/include/tensorc/Dialect/TensorcOps.td. Inference follows the
-dialect's verifier: elementwise operands have equal ranks and element types (the frontend inserts
-expand_dims and cast first), a static 1 broadcasts, and a dynamic size broadcasts when it is 1 at run
-time, so two sizes are compatible when equal, when one is a static 1, or when either is dynamic
-(decided at run time by the compiled code: docs/DIALECT.md, "Broadcasting").
+Each entry mirrors one op of cpp/include/tensorc/Dialect/TensorcOps.td and holds what the frontend
+knows of it: its type inference, its emission when the generic one does not do, and (next) its
+gradient, as JAX keeps a primitive's rules together (jax/_src/lax/lax.py) and tinygrad keeps its
+gradients in one table (tinygrad/gradient.py).
+
+Type inference is run twice with the same code: when the user builds the graph (shapes mostly
+unknown, so it catches the clashes that are already certain) and again at emission for one
+specialization, where input dimensions of size 1 are static and the static 1s propagate (emit.py).
+Keeping one inference for both is what guarantees that the frontend's checks and the types in the IR
+agree. It follows the dialect's verifier: elementwise operands have equal ranks and element types
+(the frontend inserts expand_dims and cast first), a static 1 broadcasts, and a dynamic size
+broadcasts when it is 1 at run time, so two sizes are compatible when equal, when one is a static 1,
+or when either is dynamic (decided at run time by the compiled code: docs/DIALECT.md, "Broadcasting").
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 
 from . import dtypes
-from .graph import AVal, Op, ShapeError, fold_scalar, format_shape
-
-OPS: dict[str, Op] = {}
+from .avals import AVal, ShapeError, fold_scalar, format_shape
 
 
-def _define(name, infer, lower=None) -> Op:
-    op = Op(name, infer, lower)
-    OPS[name] = op
-    return op
+class Op:
+    """The rules of one `tensorc` dialect op: one entry of `OPS`.
+
+    name: the op's name without the dialect prefix (`mlir_name` has it: "tensorc.add").
+    infer(inputs: list[AVal], attrs: dict) -> AVal: the result's type; raises ShapeError when the
+        types cannot work (see the module docstring for when it runs).
+    lower(em, node, ins, out, loc), when given, replaces the default emission of one generic op
+        (emit.py), for ops whose operands depend on the specialized types (size operands only for
+        dynamic dimensions).
+    grad: the op's gradient rule. None for every op today: the reverse-mode autodiff issue fills it
+        in here, one rule per entry of `OPS`.
+    Attributes whose name starts with "_" are the frontend's own and are not printed.
+    """
+    __slots__ = ("name", "mlir_name", "infer", "lower", "grad")
+
+    def __init__(self, name: str, infer: Callable, lower: Callable | None = None, grad: Callable | None = None):
+        self.name = name
+        self.mlir_name = "tensorc." + name
+        self.infer = infer
+        self.lower = lower
+        self.grad = grad
+
+    def __repr__(self):
+        return f"Op({self.name})"
 
 
 def _same_dtype(ins):
@@ -60,26 +89,6 @@ def _elementwise(fold=None, result_dtype=None):
     return infer
 
 
-BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": None,
-          "floordiv": np.floor_divide, "mod": np.remainder, "pow": np.power,
-          "max": np.maximum, "min": np.minimum,
-          "and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor}
-COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
-           "gt": np.greater, "ge": np.greater_equal}
-UNARY = {"neg": np.negative, "abs": np.absolute, "sign": np.sign, "not": np.logical_not}
-FLOAT_UNARY = ("exp", "log", "log1p", "expm1", "sqrt", "tanh", "sigmoid", "softplus", "sin", "cos",
-               "erf", "floor", "ceil")
-
-for _name, _fn in BINARY.items():
-    _define(_name, _elementwise(_fn))
-for _name, _fn in COMPARE.items():
-    _define(_name, _elementwise(_fn, dtypes.bool_))
-for _name, _fn in UNARY.items():
-    _define(_name, _elementwise(_fn))
-for _name in FLOAT_UNARY:
-    _define(_name, _elementwise())
-
-
 def _infer_select(ins, attrs):
     cond, a, b = ins
     if cond.dtype != dtypes.bool_:
@@ -87,9 +96,6 @@ def _infer_select(ins, attrs):
     dt = _same_dtype([a, b])
     shape = broadcast_shapes([cond.shape, a.shape, b.shape])
     return AVal(dt, shape, a.weak and b.weak)
-
-
-_define("select", _infer_select)
 
 
 def _infer_cast(ins, attrs):
@@ -101,17 +107,11 @@ def _infer_cast(ins, attrs):
     return AVal(dt, x.shape, x.weak, const)
 
 
-_define("cast", _infer_cast)
-
-
 # ---- creation and shape queries ----------------------------------------------------------------
 
 def _infer_constant(ins, attrs):
     value = attrs["value"]
     return AVal(value.dtype, value.shape, attrs.get("_weak", False), value)
-
-
-_define("constant", _infer_constant)
 
 
 def sized_shape(template, sizes):
@@ -129,24 +129,24 @@ def sized_shape(template, sizes):
     return tuple(out)
 
 
-def lower_sized(em, node, ins, out, n_data):
-    """Pass one size operand per dynamic result dimension only, as the dialect requires."""
-    data, sizes = ins[:n_data], iter(ins[n_data:])
-    operands = list(data)
-    for t, d in zip(node.attrs["_shape"], out.shape):
-        if t is None:
-            size = next(sizes)
-            if d is None:
-                operands.append(size)
-    return em.op(node.op.mlir_name, operands, node.attrs, out, node.loc)
+def _lower_sized(n_data):
+    """The emission of a sized op whose first n_data operands are data: one size operand per dynamic
+    result dimension only, as the dialect requires."""
+    def lower(em, node, ins, out, loc):
+        data, sizes = ins[:n_data], iter(ins[n_data:])
+        operands = list(data)
+        for t, d in zip(node.attrs["_shape"], out.shape):
+            if t is None:
+                size = next(sizes)
+                if d is None:
+                    operands.append(size)
+        return em.op(node.op.mlir_name, operands, node.attrs, out, loc)
+    return lower
 
 
 def _infer_fill(ins, attrs):
     value = attrs["value"]
     return AVal(value.dtype, sized_shape(attrs["_shape"], ins))
-
-
-_define("fill", _infer_fill, lambda em, node, ins, out: lower_sized(em, node, ins, out, 0))
 
 
 def _infer_arange(ins, attrs):
@@ -157,16 +157,10 @@ def _infer_arange(ins, attrs):
     return AVal(attrs["_dtype"], (size,))
 
 
-_define("arange", _infer_arange)
-
-
 def _infer_dim(ins, attrs):
     (x,) = ins
     size = x.shape[attrs["axis"]]
     return AVal(dtypes.int64, (), True, None if size is None else np.asarray(size, np.int64))
-
-
-_define("dim", _infer_dim)
 
 
 def _infer_broadcast_to(ins, attrs):
@@ -178,9 +172,6 @@ def _infer_broadcast_to(ins, attrs):
         if s is not None and t is not None and s != t and s != 1:
             raise ShapeError(f"cannot broadcast shape {format_shape(x.shape)} to {format_shape(shape)}")
     return AVal(x.dtype, shape, x.weak)
-
-
-_define("broadcast_to", _infer_broadcast_to, lambda em, node, ins, out: lower_sized(em, node, ins, out, 1))
 
 
 # ---- reductions ---------------------------------------------------------------------------------
@@ -197,26 +188,14 @@ def _infer_reduce(ins, attrs):
     return AVal(x.dtype, shape)
 
 
-for _name in ("reduce_sum", "reduce_prod", "reduce_mean", "reduce_max", "reduce_min", "logsumexp"):
-    _define(_name, _infer_reduce)
-
-
 def _infer_arg(ins, attrs):
     (x,) = ins
     return AVal(dtypes.int64, _reduced_shape(x.shape, (attrs["axis"],), attrs["keepdims"]))
 
 
-_define("argmax", _infer_arg)
-_define("argmin", _infer_arg)
-
-
 def _infer_same(ins, attrs):
     (x,) = ins
     return AVal(x.dtype, x.shape)
-
-
-_define("softmax", _infer_same)
-_define("log_softmax", _infer_same)
 
 
 # ---- linear algebra and data movement ---------------------------------------------------------------
@@ -245,15 +224,9 @@ def _infer_matmul(ins, attrs):
     return AVal(a.dtype, out)
 
 
-_define("matmul", _infer_matmul)
-
-
 def _infer_transpose(ins, attrs):
     (x,) = ins
     return AVal(x.dtype, tuple(x.shape[p] for p in attrs["permutation"]), x.weak)
-
-
-_define("transpose", _infer_transpose)
 
 
 def _infer_reshape(ins, attrs):
@@ -264,18 +237,12 @@ def _infer_reshape(ins, attrs):
     return AVal(x.dtype, shape, x.weak)
 
 
-_define("reshape", _infer_reshape, lambda em, node, ins, out: lower_sized(em, node, ins, out, 1))
-
-
 def _infer_expand_dims(ins, attrs):
     (x,) = ins
     axes = attrs["axes"]
     rank = x.ndim + len(axes)
     rest = iter(x.shape)
     return AVal(x.dtype, tuple(1 if i in axes else next(rest) for i in range(rank)), x.weak, x.const)
-
-
-_define("expand_dims", _infer_expand_dims)
 
 
 def _infer_squeeze(ins, attrs):
@@ -285,9 +252,6 @@ def _infer_squeeze(ins, attrs):
             raise ShapeError(f"cannot select an axis to squeeze out which has size not equal to one "
                              f"(axis {a} of shape {format_shape(x.shape)})")
     return AVal(x.dtype, tuple(d for i, d in enumerate(x.shape) if i not in attrs["axes"]), x.weak)
-
-
-_define("squeeze", _infer_squeeze)
 
 
 def _infer_concatenate(ins, attrs):
@@ -307,18 +271,12 @@ def _infer_concatenate(ins, attrs):
     return AVal(ins[0].dtype, tuple(out))
 
 
-_define("concatenate", _infer_concatenate)
-
-
 def _infer_slice(ins, attrs):
     (x,) = ins
     out = []
     for n, start, stop, step in zip(x.shape, attrs["starts"], attrs["stops"], attrs["steps"]):
         out.append(None if n is None else len(range(*slice(start, stop, step).indices(n))))
     return AVal(x.dtype, tuple(out), x.weak)
-
-
-_define("slice", _infer_slice)
 
 
 def _index_shape(indices):
@@ -336,7 +294,7 @@ def _infer_gather(ins, attrs):
     return AVal(x.dtype, x.shape[:axis] + ishape + x.shape[axis + len(indices):])
 
 
-def _lower_gather(em, node, ins, out):
+def _lower_gather(em, node, ins, out, loc):
     # The dialect wants index tensors of one shape; NumPy broadcasts them. In a specialization an
     # index can have a static 1 where another is dynamic, so equalize shapes here, where both are known.
     x, indices = ins[0], ins[1:]
@@ -350,10 +308,62 @@ def _lower_gather(em, node, ins, out):
         for d, size in enumerate(target):
             if size is None:
                 donor = next(i for i in indices if i.aval.shape[d] is None)
-                sizes.append(em.dim(donor, d, node.loc))
+                sizes.append(em.dim(donor, d, loc))
         shape = AVal(idx.aval.dtype, target)
-        equal.append(em.op("tensorc.broadcast_to", [idx] + sizes, {}, shape, node.loc))
-    return em.op(node.op.mlir_name, [x] + equal, node.attrs, out, node.loc)
+        equal.append(em.op("tensorc.broadcast_to", [idx] + sizes, {}, shape, loc))
+    return em.op(node.op.mlir_name, [x] + equal, node.attrs, out, loc)
 
 
-_define("gather", _infer_gather, _lower_gather)
+# ---- the table -------------------------------------------------------------------------------------
+# One entry per op, grouped by family. An elementwise op's NumPy function, where given, folds 0-d
+# integer shape arithmetic whose values are known (`x.shape[0] * 2` with a static 1); the float
+# functions have none, as their operands are never integers.
+
+_float_function = _elementwise()
+
+
+def _comparison(fold):
+    return _elementwise(fold, dtypes.bool_)
+
+
+OPS: dict[str, Op] = {op.name: op for op in (
+    # elementwise, binary
+    Op("add", _elementwise(np.add)), Op("sub", _elementwise(np.subtract)), Op("mul", _elementwise(np.multiply)),
+    Op("div", _float_function), Op("floordiv", _elementwise(np.floor_divide)), Op("mod", _elementwise(np.remainder)),
+    Op("pow", _elementwise(np.power)), Op("max", _elementwise(np.maximum)), Op("min", _elementwise(np.minimum)),
+    Op("and", _elementwise(np.bitwise_and)), Op("or", _elementwise(np.bitwise_or)),
+    Op("xor", _elementwise(np.bitwise_xor)),
+    # elementwise comparisons: bool results
+    Op("eq", _comparison(np.equal)), Op("ne", _comparison(np.not_equal)), Op("lt", _comparison(np.less)),
+    Op("le", _comparison(np.less_equal)), Op("gt", _comparison(np.greater)), Op("ge", _comparison(np.greater_equal)),
+    # elementwise, unary
+    Op("neg", _elementwise(np.negative)), Op("abs", _elementwise(np.absolute)), Op("sign", _elementwise(np.sign)),
+    Op("not", _elementwise(np.logical_not)),
+    Op("exp", _float_function), Op("log", _float_function), Op("log1p", _float_function),
+    Op("expm1", _float_function), Op("sqrt", _float_function), Op("tanh", _float_function),
+    Op("sigmoid", _float_function), Op("softplus", _float_function), Op("sin", _float_function),
+    Op("cos", _float_function), Op("erf", _float_function), Op("floor", _float_function),
+    Op("ceil", _float_function),
+    Op("select", _infer_select),
+    Op("cast", _infer_cast),
+    # creation and shape queries
+    Op("constant", _infer_constant),
+    Op("fill", _infer_fill, lower=_lower_sized(n_data=0)),
+    Op("arange", _infer_arange),
+    Op("dim", _infer_dim),
+    Op("broadcast_to", _infer_broadcast_to, lower=_lower_sized(n_data=1)),
+    # reductions
+    Op("reduce_sum", _infer_reduce), Op("reduce_prod", _infer_reduce), Op("reduce_mean", _infer_reduce),
+    Op("reduce_max", _infer_reduce), Op("reduce_min", _infer_reduce), Op("logsumexp", _infer_reduce),
+    Op("argmax", _infer_arg), Op("argmin", _infer_arg),
+    Op("softmax", _infer_same), Op("log_softmax", _infer_same),
+    # linear algebra and data movement
+    Op("matmul", _infer_matmul),
+    Op("transpose", _infer_transpose),
+    Op("reshape", _infer_reshape, lower=_lower_sized(n_data=1)),
+    Op("expand_dims", _infer_expand_dims),
+    Op("squeeze", _infer_squeeze),
+    Op("concatenate", _infer_concatenate),
+    Op("slice", _infer_slice),
+    Op("gather", _infer_gather, lower=_lower_gather),
+)}

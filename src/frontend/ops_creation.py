@@ -11,9 +11,10 @@ import math
 import numpy as np
 
 from . import dtypes
-from .ops_elementwise import add, convert, floor_divide, maximum, multiply, negative, subtract
-from .ops_shape import broadcast_to, check_nonnegative, shape_arg, template_of
-from .variables import Variable, apply, as_variable
+from .graph import apply, as_variable, convert, template_of
+from .ops_elementwise import add, floor_divide, maximum, multiply, negative, subtract
+from .ops_shape import broadcast_to, check_nonnegative, shape_arg
+from .variables import Variable
 
 
 def _fill_dtype(value, dtype, name):

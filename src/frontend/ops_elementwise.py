@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .variables import Variable, apply, as_variable
+from .graph import apply, as_variable, constant_like, convert, template_of
+from .variables import Variable
 
 # ---- casting and rank alignment --------------------------------------------------------------------
 
@@ -23,23 +24,6 @@ def astype(x, dtype) -> Variable:
 cast = astype
 
 
-def convert(x: Variable, dt: np.dtype) -> Variable:
-    """x as dtype `dt` (a supported np.dtype); constants are converted right away."""
-    if x.dtype == dt:
-        return x
-    if x.is_constant:
-        value = x.owner.attrs["value"]
-        if x.aval.weak and value.ndim == 0 and value.dtype.kind in "ib":
-            dtypes.check_fits(int(value), dt, "tensorc")
-        return _constant_like(x, value.astype(dt))
-    return apply("cast", [x], {"_dtype": dt})
-
-
-def _constant_like(x: Variable, value: np.ndarray) -> Variable:
-    value.flags.writeable = False
-    return apply("constant", [], {"value": value, "_weak": x.aval.weak}, loc=x.loc)
-
-
 def expand_leading(x: Variable, ndim: int) -> Variable:
     """Prepend size-1 dimensions up to rank `ndim` (NumPy aligns ranks on the right)."""
     extra = ndim - x.ndim
@@ -47,7 +31,7 @@ def expand_leading(x: Variable, ndim: int) -> Variable:
         return x
     if x.is_constant:
         value = x.owner.attrs["value"]
-        return _constant_like(x, value.reshape((1,) * extra + value.shape))
+        return constant_like(x, value.reshape((1,) * extra + value.shape))
     return apply("expand_dims", [x], {"axes": tuple(range(extra))})
 
 
@@ -74,8 +58,8 @@ def _compare_out_of_range(ufunc, x: Variable, big: int, big_is_left: bool) -> Va
     above = big > 0  # the int is above every value of x
     less = above != big_is_left  # x < big (or big < x when big is on the left)
     value = {"lt": less, "le": less, "gt": not less, "ge": not less, "eq": False, "ne": True}[_COMPARISONS[ufunc]]
-    from .ops_creation import full_like
-    return full_like(x, value, dtypes.bool_)
+    template, sizes = template_of(x.shape)  # tc.full_like(x, value, bool)
+    return apply("fill", sizes, {"value": np.bool_(value), "_shape": template})
 
 
 def _apply_loop(ufunc, op, name, args, bool_op=None):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
-from .ops_elementwise import convert, expand_leading, multiply
-from .variables import apply, as_variable
+from .graph import apply, as_variable, convert
+from .ops_elementwise import expand_leading, multiply
 
 
 def matmul(x1, x2):

@@ -10,9 +10,9 @@ import numpy as np
 
 from . import dtypes
 from .arguments import no_out, normalize_axes, normalize_axis
-from .ops_elementwise import convert, logical_not, multiply, not_equal, sqrt, subtract, true_divide
+from .graph import apply, as_variable, constant, convert
+from .ops_elementwise import logical_not, multiply, not_equal, sqrt, subtract, true_divide
 from .ops_shape import prod_of_sizes, reshape
-from .variables import apply, as_variable, constant
 
 
 def _reduce(op, x, axis, keepdims, name):

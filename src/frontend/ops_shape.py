@@ -9,9 +9,10 @@ import operator
 
 from . import dtypes
 from .arguments import no_out, normalize_axes, normalize_axis
-from .graph import format_shape
-from .ops_elementwise import convert, equal, expand_leading, floor_divide, maximum, multiply, where
-from .variables import Variable, apply, as_variable
+from .avals import format_shape
+from .graph import apply, as_variable, convert, template_of
+from .ops_elementwise import equal, expand_leading, floor_divide, maximum, multiply, where
+from .variables import Variable
 
 # ---- sizes -------------------------------------------------------------------------------------------
 
@@ -38,12 +39,6 @@ def shape_arg(shape, name: str) -> list:
     if isinstance(shape, Variable) and shape.ndim != 0:
         raise TypeError(f"{name}: pass the shape as a tuple of sizes (e.g. x.shape), not a tensor")
     return [size_value(shape, name)]
-
-
-def template_of(dims):
-    """(template, size operands): static sizes stay in the template, symbolic ones become operands."""
-    template = tuple(None if isinstance(d, Variable) else d for d in dims)
-    return template, [d for d in dims if isinstance(d, Variable)]
 
 
 def _show(dims) -> str:
@@ -113,7 +108,6 @@ def reshape(a, newshape):
         return x  # already that (static) shape
     template, sizes = template_of(dims)
     return apply("reshape", [x] + sizes, {"_shape": template})
-
 
 
 def transpose(a, axes=None):
@@ -226,6 +220,14 @@ def broadcast_to(array, shape):
     return apply("broadcast_to", [x] + sizes, {"_shape": template})
 
 
-def shape(a):
-    """np.shape: ints where static, symbolic 0-d int64 values elsewhere."""
-    return as_variable(a).shape
+def shape(a) -> tuple:
+    """np.shape (and x.shape): ints where static, symbolic 0-d int64 values elsewhere."""
+    x = as_variable(a)
+    return tuple(d if d is not None else apply("dim", [x], {"axis": i}) for i, d in enumerate(x.aval.shape))
+
+
+def size(a, axis=None):
+    """np.size (and x.size): the number of elements, or the size of one axis; an int where static,
+    else a symbolic int64 scalar."""
+    dims = shape(a)
+    return prod_of_sizes(dims if axis is None else [dims[axis]])

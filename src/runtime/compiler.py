@@ -71,11 +71,10 @@ class Compiled:
     """One compiled specialization: its kernel and its IR at every stage (computed again on demand
     when the object came from the disk cache)."""
 
-    def __init__(self, kernel, texts: dict, pipelines: dict, from_cache: bool):
+    def __init__(self, kernel, texts: dict, pipelines: dict):
         self.kernel = kernel
         self._texts = texts
         self._pipelines = pipelines
-        self.from_cache = from_cache
 
     def ir(self, stage: str = "optimized") -> str:
         if stage not in STAGES:
@@ -124,7 +123,7 @@ def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broa
             except RuntimeError as e:  # the JIT could not load or link the object
                 discarded = str(e)
             else:
-                return Compiled(kernel, {"frontend": ir_text}, pipelines, from_cache=True)
+                return Compiled(kernel, {"frontend": ir_text}, pipelines)
         cache.remove(key)
         warnings.warn(f"tensorc cache: discarded entry {key[:16]}... ({discarded.splitlines()[0]}); "
                       "recompiling", RuntimeWarning, stacklevel=2)
@@ -139,4 +138,4 @@ def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broa
         note = f" (the cached object, now deleted, did not load either: {discarded})" if discarded else ""
         raise CompileError(f"the compiled object does not load: {e}{note}") from None
     cache.store(key, obj, {"checks": checks})
-    return Compiled(kernel, texts, pipelines, from_cache=False)
+    return Compiled(kernel, texts, pipelines)

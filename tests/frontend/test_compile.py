@@ -140,4 +140,4 @@ def test_ir_carries_the_callers_file_and_line():
     y = x * 2  # this line
     f = tc.function([x], y)
     f(np.ones(2, np.float32))
-    assert f'loc("{__file__}":{y.loc.line}:0)' in f.ir("frontend")
+    assert f'loc("mul"("{__file__}":{y.loc.line}:{y.loc.column}))' in f.ir("frontend")

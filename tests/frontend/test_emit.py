@@ -34,11 +34,11 @@ def test_every_op_carries_the_callers_file_and_line():
     y = tc.exp(x) * 2  # the line quoted below
     line = y.loc.line
     text = emit([x], [y.mean()], 0)
-    locs = re.findall(r'loc\("([^"]+)":(\d+):0\)', text)
-    assert len(locs) == len(ops_of(text)) > 0
-    files = {f for f, _ in locs}
+    locs = re.findall(r'loc\("(\w+)"\("([^"]+)":(\d+):\d+\)\)', text)  # loc("op"("file":line:col))
+    assert [f"tensorc.{op}" for op, _, _ in locs] == ops_of(text) and locs
+    files = {f for _, f, _ in locs}
     assert files == {__file__}
-    assert {int(n) for _, n in locs} == {line, line + 2}
+    assert {int(n) for _, _, n in locs} == {line, line + 2}
 
 
 def test_mask_makes_dims_static_ones_and_they_propagate():

@@ -307,15 +307,13 @@ def test_entry_that_does_not_load_is_replaced(cache_env, bad):
         result, f = _compile_and_call(2.0)
     np.testing.assert_array_equal(result, [5.0, 5.0, 5.0])
     assert _tensorc.stats()["objects_compiled"] == before + 1  # recompiled once
-    assert not f.program.compiled[(0, False)].from_cache
     # The entry now holds the freshly compiled object, which the next lookup loads without compiling.
     assert _only_entry(cache_env) == k
     fresh = cache.load(k)
     assert fresh != (obj, meta) and fresh[1] == good_meta
     result, f = _compile_and_call(3.0)
     np.testing.assert_array_equal(result, [7.0, 7.0, 7.0])
-    assert f.program.compiled[(0, False)].from_cache
-    assert _tensorc.stats()["objects_compiled"] == before + 1
+    assert _tensorc.stats()["objects_compiled"] == before + 1  # loaded from the cache
     # Later calls of the same function use its kernel: nothing is reported again.
     np.testing.assert_array_equal(f(np.zeros(2)), [1.0, 1.0])
 
