@@ -1,5 +1,5 @@
 """The Python side of the tensorc dialect: registration into an ``mlir.ir.Context`` and the op builders
-that ``mlir-tblgen -gen-python-op-bindings`` generates from cpp/include/tensorc/Dialect/TensorcOps.td."""
+that ``mlir-tblgen -gen-python-op-bindings`` generates from cpp/include/tensorc/Dialect/Tensorc/IR/TensorcOps.td."""
 
 from mlir import ir as _ir
 from mlir._mlir_libs import _mlir

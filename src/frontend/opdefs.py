@@ -1,7 +1,7 @@
 """The rules of every `tensorc` dialect op the frontend builds (docs/DIALECT.md), in one table: `OPS`
 at the end. (The passes make the others, log1mexp and softmax_cross_entropy.)
 
-Each entry mirrors one op of cpp/include/tensorc/Dialect/TensorcOps.td and holds what the frontend
+Each entry mirrors one op of cpp/include/tensorc/Dialect/Tensorc/IR/TensorcOps.td and holds what the frontend
 knows of it: its type inference, its emission when the generic one does not do, and (next) its
 gradient, as JAX keeps a primitive's rules together (jax/_src/lax/lax.py) and tinygrad keeps its
 gradients in one table (tinygrad/gradient.py).

@@ -5,7 +5,7 @@
   over such slices used to abort the process in linalg tiling; the risky cases also run in a
   subprocess here, so that a regression fails one test instead of killing the test worker.
 - Accurate sums: float32 sums accumulate in float64; float64 sums (and the float32 sums of exp in the
-  softmax family) are blocked with a pairwise tree over the blocks (cpp/lib/Passes/LowerReductions.cpp
+  softmax family) are blocked with a pairwise tree over the blocks (cpp/lib/Conversion/TensorcToLinalg/Reductions.cpp
   and FuseRows.cpp). Errors are compared with NumPy's against math.fsum.
 - Special values of softmax, log_softmax, logsumexp and the fused cross-entropy, against scipy.special.
 - reshape: -1 with other sizes whose product is 0, several -1, negative sizes, size mismatches.
@@ -119,7 +119,7 @@ def _layernorm(lib, v, axis):
 
 def _softmax_ref(name, v, axis):
     # softmax/log_softmax over an empty axis give an empty result (scipy raises there: np.amax of an
-    # empty axis); see LowerReductions.cpp.
+    # empty axis); see cpp/lib/Conversion/TensorcToLinalg/Reductions.cpp.
     if v.size == 0:
         return np.empty_like(v)
     return getattr(sps, name)(v, axis=axis)

@@ -99,7 +99,7 @@ bool hasZeroDim(Operation *op) {
 // The partial sums of a float32 sum (the sums of exp of the softmax family) are float64: a block of
 // float32 terms loses at most about kBlock/lanes roundings, the tree adds none of float32's, and the
 // result is rounded once. float32 reduce_sum and reduce_mean accumulate in float64 from the start
-// (LowerReductions.cpp) and are not blocked (see floatSumAdd). The cost is compile time: the block
+// (Conversion/TensorcToLinalg/Reductions.cpp) and are not blocked (see floatSumAdd). The cost is compile time: the block
 // loop nest, the tree and their slices take LLVM about 1.5-2.5x as long as the plain sum did.
 constexpr int64_t kBlock = 1024;
 
@@ -129,7 +129,7 @@ arith::AddFOp floatSumAdd(linalg::GenericOp g) {
     return {};
   if ((add.getLhs() == acc) == (add.getRhs() == acc)) // acc exactly once
     return {};
-  // Narrower values summed in a wider accumulator (float32 in float64, LowerReductions.cpp) are
+  // Narrower values summed in a wider accumulator (float32 in float64, Conversion/TensorcToLinalg/Reductions.cpp) are
   // accurate without blocks: n additions lose at most about n * 2**-53 of the sum of magnitudes,
   // below float32's rounding (2**-24) for any n < 2**29, and below NumPy's float32 pairwise bound
   // (log2(n) * 2**-24) for any n that fits in memory. Blocking them would only cost code.

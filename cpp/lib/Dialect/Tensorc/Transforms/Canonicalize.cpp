@@ -121,7 +121,7 @@ struct FoldSplatElementwise : RewritePattern {
     if (isa<SubOp>(op)) return v[0] - v[1];
     if (isa<MulOp>(op)) return v[0] * v[1];
     // NumPy's maximum/minimum: NaN propagates; of equal values (signed zeros) the second, as the
-    // compiled code does (LowerElementwise.cpp).
+    // compiled code does (Conversion/TensorcToLinalg/Elementwise.cpp).
     if (isa<MaxOp>(op)) return std::isnan(v[0]) || std::isnan(v[1]) ? NAN : v[0] > v[1] ? v[0] : v[1];
     if (isa<MinOp>(op)) return std::isnan(v[0]) || std::isnan(v[1]) ? NAN : v[0] < v[1] ? v[0] : v[1];
     if (isa<NegOp>(op)) return -v[0];

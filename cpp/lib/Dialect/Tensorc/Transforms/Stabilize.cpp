@@ -1,4 +1,4 @@
-// tensorc-stabilize: numerically unstable expressions -> stable equivalents (see Passes.td).
+// tensorc-stabilize: numerically unstable expressions -> stable equivalents (see include/tensorc/Dialect/Tensorc/Transforms/Passes.td).
 // Each rewrite is a named pattern; new ops take the location of the op they replace.
 //
 // Every pattern matches float element types only and never changes a result type: the ops it
