@@ -126,19 +126,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_line("tensorc CI: " + ", ".join(f"{n} {key}" for key, n in counts.items())
                                 + f" (exit status {int(exitstatus)})")
 
+from tolerances import tolerance  # noqa: E402 (one table with the fuzzer)
+
 FLOATS = [np.float32, np.float64]
 INTS = [np.int32, np.int64]
-
-
-def tolerance(dtype, loose=False):
-    """rtol/atol for comparing with NumPy: float32 1e-5 (1e-4 for transcendental functions, whose
-    vectorized approximations differ from libm in the last bits), float64 1e-12, exact otherwise."""
-    dtype = np.dtype(dtype)
-    if dtype == np.float32:
-        return (1e-4, 1e-5) if loose else (1e-5, 1e-6)
-    if dtype == np.float64:
-        return (1e-11, 1e-12) if loose else (1e-12, 1e-13)
-    return (0, 0)
 
 
 def assert_close(actual, expected, loose=False):

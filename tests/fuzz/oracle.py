@@ -44,6 +44,7 @@ import numpy as np
 
 from . import npref
 from .generator import Case, NP_GLOBALS, subcase
+from ..tolerances import tolerance
 
 FLAVORS = ("function", "fast", "trace")
 NOISE_RUNS = 3
@@ -58,15 +59,6 @@ FAILING = {"crash", "hang", "wrong", "rejected", "numpy-error-but-tensorc-succee
 def worst(classes):
     classes = list(classes)
     return min(classes, key=SEVERITY.index) if classes else "ok"
-
-
-def tolerance(dtype, transcendental):
-    dtype = np.dtype(dtype)
-    if dtype == np.float32:
-        return (1e-4, 1e-5) if transcendental else (1e-5, 1e-6)
-    if dtype == np.float64:
-        return (1e-11, 1e-12) if transcendental else (1e-12, 1e-13)
-    return (0.0, 0.0)
 
 
 def normalize_message(text: str) -> str:

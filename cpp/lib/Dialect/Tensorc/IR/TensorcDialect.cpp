@@ -45,9 +45,11 @@ LogicalResult checkAxis(Operation *op, int64_t axis, int64_t rank, StringRef wha
   return success();
 }
 /// The result must have `expected` as its shape, up to dynamic dimensions on either side.
-LogicalResult checkResultShape(Operation *op, ArrayRef<int64_t> expected, Type elementType) {
+/// The result has the shape the operands give (static sizes agree where both are static) and, when
+/// `elementType` is given, that element type.
+LogicalResult checkResultShape(Operation *op, ArrayRef<int64_t> expected, Type elementType = {}) {
   auto result = cast<RankedTensorType>(op->getResult(0).getType());
-  if (result.getElementType() != elementType)
+  if (elementType && result.getElementType() != elementType)
     return op->emitOpError() << "result element type " << result.getElementType() << " should be "
                              << elementType;
   if (result.getRank() != (int64_t)expected.size())
@@ -116,7 +118,6 @@ LogicalResult tensorc::verifyBroadcasting(Operation *op, bool resultIsBool) {
 
 LogicalResult tensorc::verifyReduction(Operation *op, ArrayRef<int64_t> axes, bool keepdims) {
   auto x = rankedOf(op->getOperand(0));
-  auto result = cast<RankedTensorType>(op->getResult(0).getType());
   for (auto [i, a] : llvm::enumerate(axes)) {
     if (failed(checkAxis(op, a, x.getRank())))
       return failure();
@@ -132,13 +133,7 @@ LogicalResult tensorc::verifyReduction(Operation *op, ArrayRef<int64_t> axes, bo
       expected.push_back(x.getDimSize(d));
     }
   }
-  if (result.getRank() != (int64_t)expected.size())
-    return op->emitOpError() << "result rank " << result.getRank() << " should be " << expected.size();
-  for (auto [i, pair] : llvm::enumerate(llvm::zip(result.getShape(), expected)))
-    if (!dimsCompatible(std::get<0>(pair), std::get<1>(pair)))
-      return op->emitOpError() << "result dimension " << i << " is " << std::get<0>(pair)
-                               << " but should be " << std::get<1>(pair);
-  return success();
+  return checkResultShape(op, expected);
 }
 
 //===----------------------------------------------------------------------===//
