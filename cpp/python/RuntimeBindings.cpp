@@ -1,5 +1,5 @@
-// Python bindings of the native runtime: object emission, the JIT-backed Kernel, and Function, the
-// callable users get back from tensorc.function / tensorc.compile.
+// Python bindings of the native runtime: object emission (Target/CPU/ObjectCompiler.h), the JIT-backed
+// Kernel, and Function, the callable users get back from tensorc.function / tensorc.compile.
 //
 // This file is compiled with RTTI and exceptions (nanobind needs both), so it uses no MLIR/LLVM C++
 // type: it reaches the no-RTTI runtime only through tensorc/Runtime/Api.h. The per-call path
@@ -17,6 +17,7 @@
 #include <numpy/arrayobject.h>
 
 #include "tensorc/Runtime/Api.h"
+#include "tensorc/Target/CPU/ObjectCompiler.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -31,6 +32,7 @@
 
 namespace nb = nanobind;
 namespace rt = tensorc::runtime;
+namespace cpu = tensorc::target::cpu;
 
 namespace {
 
@@ -1087,12 +1089,12 @@ void *mlirOperationPointer(nb::handle module) {
   return pointer;
 }
 
-std::string emit(nb::handle module, int optLevel, rt::EmitKind kind) {
+std::string emit(nb::handle module, int optLevel, cpu::EmitKind kind) {
   if (optLevel < 0 || optLevel > 3)
     throw nb::value_error("opt_level must be 0, 1, 2 or 3");
   void *operation = mlirOperationPointer(module);
   std::string error;
-  rt::TranslatedModulePtr translated = rt::translateToLLVMIR(operation, error);
+  cpu::TranslatedModulePtr translated = cpu::translateToLLVMIR(operation, error);
   if (!translated)
     throw std::runtime_error(error);
   std::string out;
@@ -1100,7 +1102,7 @@ std::string emit(nb::handle module, int optLevel, rt::EmitKind kind) {
   {
     // LLVM optimization and codegen touch no Python or MLIR state: let other threads run.
     nb::gil_scoped_release release;
-    ok = rt::optimizeAndEmit(*translated, optLevel, kind, out, error);
+    ok = cpu::optimizeAndEmit(*translated, optLevel, kind, out, error);
   }
   if (!ok)
     throw std::runtime_error(error);
@@ -1116,7 +1118,7 @@ void bindRuntime(nb::module_ &m) {
   m.def(
       "compile_object",
       [](nb::handle module, int optLevel) {
-        std::string object = emit(module, optLevel, rt::EmitKind::Object);
+        std::string object = emit(module, optLevel, cpu::EmitKind::Object);
         ++stats.objectsCompiled;
         return nb::bytes(object.data(), object.size());
       },
@@ -1125,17 +1127,17 @@ void bindRuntime(nb::module_ &m) {
       "with the host CPU's features. Raises RuntimeError with MLIR/LLVM diagnostics on failure.");
   m.def(
       "emit_assembly",
-      [](nb::handle module, int optLevel) { return emit(module, optLevel, rt::EmitKind::Assembly); },
+      [](nb::handle module, int optLevel) { return emit(module, optLevel, cpu::EmitKind::Assembly); },
       nb::arg("module"), nb::arg("opt_level") = 3,
       "Like compile_object, but return the optimized host assembly as text.");
   m.def(
       "emit_llvm_ir",
-      [](nb::handle module, int optLevel) { return emit(module, optLevel, rt::EmitKind::LLVMIR); },
+      [](nb::handle module, int optLevel) { return emit(module, optLevel, cpu::EmitKind::LLVMIR); },
       nb::arg("module"), nb::arg("opt_level") = 3,
       "Like compile_object, but return the optimized LLVM IR as text.");
-  m.def("host_cpu", &rt::hostCpuDescription,
+  m.def("host_cpu", &cpu::hostCpuDescription,
         "Host CPU name and enabled features, as used for code generation (a cache-key part).");
-  m.def("llvm_version", &rt::llvmVersion, "Version of the LLVM the runtime is linked against.");
+  m.def("llvm_version", &cpu::llvmVersion, "Version of the LLVM the runtime is linked against.");
   m.def(
       "stats",
       [] {
