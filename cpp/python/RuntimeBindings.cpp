@@ -16,6 +16,7 @@
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
 #include <numpy/arrayobject.h>
 
+#include "tensorc/Checks/CheckProtocol.h"
 #include "tensorc/Runtime/Api.h"
 #include "tensorc/Target/CPU/ObjectCompiler.h"
 
@@ -565,7 +566,7 @@ private:
   }
 
   void raiseCheck(const rt::CheckFailure &failure) const {
-    if (failure.code == rt::kOutOfMemoryCode) {
+    if (failure.code == tensorc::checks::kOutOfMemoryCode) {
       PyErr_Format(PyExc_MemoryError, "Unable to allocate %lld bytes for an array of the compiled function",
                    static_cast<long long>(failure.a));
       return;

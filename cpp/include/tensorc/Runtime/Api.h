@@ -3,8 +3,9 @@
 //
 // Why this header exists: the runtime's LLVM/MLIR code must be compiled without RTTI (the wheels are
 // built with LLVM_ENABLE_RTTI=OFF), while the nanobind module that exposes it to Python must be compiled
-// with RTTI and exceptions. This header is the only thing the two sides share, so it names no MLIR or
-// LLVM type and throws nothing: every fallible function reports failure through a std::string.
+// with RTTI and exceptions. This header is the runtime's side of what the two share (with
+// MemrefDescriptor.h and Checks/CheckProtocol.h), so it names no MLIR or LLVM type and throws nothing:
+// every fallible function reports failure through a std::string.
 #ifndef TENSORC_RUNTIME_API_H
 #define TENSORC_RUNTIME_API_H
 
@@ -36,16 +37,14 @@ void unloadObject(LoadedObject *object);
 //===------------------------------------------------------------------------------------------------===//
 
 /// The first failed runtime check of a kernel call, as reported by the generated code through
-/// `tensorc_report(code, a, b)`.
+/// `tensorc_report(code, a, b)` (tensorc/Checks/CheckProtocol.h). `code` is
+/// tensorc::checks::kOutOfMemoryCode when an allocation of the kernel failed (then `a` is the number of
+/// bytes asked for): the runtime raises MemoryError. Buffers the kernel allocated before are not freed.
 struct CheckFailure {
   int64_t code = 0;
   int64_t a = 0;
   int64_t b = 0;
 };
-
-/// CheckFailure::code when an allocation of the kernel failed (then `a` is the number of bytes asked
-/// for): the runtime raises MemoryError. Buffers the kernel allocated before are not freed.
-constexpr int64_t kOutOfMemoryCode = -2;
 
 /// Most pointer arguments a kernel entry point may take (result buffer + one per input).
 constexpr size_t kMaxKernelArgs = 64;
