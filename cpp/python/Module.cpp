@@ -5,8 +5,8 @@
 
 namespace nb = nanobind;
 
-void bindCompiler(nb::module_ &m); // CompilerBindings.cpp: dialect + pass registration
-void bindRuntime(nb::module_ &m);  // RuntimeBindings.cpp: object emission, JIT, kernels, functions
+void bindCompiler(nb::module_ &m); // CompilerBindings.cpp: dialect, passes, object code generation
+void bindRuntime(nb::module_ &m);  // RuntimeBindings.cpp: the Kernel and Function classes, stats()
 
 NB_MODULE(_tensorc, m) {
   m.doc() = "tensorc native core: dialect, passes, JIT runtime";

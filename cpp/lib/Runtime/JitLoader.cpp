@@ -5,6 +5,9 @@
 // on its own when the Python Kernel that uses it dies.
 #include "tensorc/Runtime/Api.h"
 
+#include "tensorc/Checks/CheckProtocol.h"
+#include "tensorc/Runtime/KernelAbi.h"
+
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
 #include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
@@ -17,11 +20,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <mutex>
-
-// Defined in KernelAbi.cpp; their addresses are handed to the JIT as absolute symbols.
-extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b);
-extern "C" void memrefCopy(int64_t elemSize, void *src, void *dst);
-extern "C" void *tensorc_malloc(size_t size);
 
 namespace tensorc::runtime {
 
@@ -57,11 +55,12 @@ llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &d
   using llvm::orc::ExecutorSymbolDef;
   const llvm::JITSymbolFlags flags = llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable;
   llvm::orc::SymbolMap symbols;
-  auto add = [&](const char *name, auto *function) {
+  auto add = [&](llvm::StringRef name, auto *function) {
     symbols[lljit.mangleAndIntern(name)] =
         ExecutorSymbolDef(ExecutorAddr::fromPtr(reinterpret_cast<void *>(function)), flags);
   };
-  add("tensorc_report", &tensorc_report);
+  // Defined in KernelAbi.cpp: the run-time check protocol's callback and the libraries' fallbacks.
+  add(checks::kReportSymbol, &tensorc_report);
   add("memrefCopy", &memrefCopy);
   // The allocator is pinned to the one this library calls: result buffers malloc'd by a kernel are
   // released by the runtime's std::free (the capsule that owns an output array). Resolving them by

@@ -3,7 +3,11 @@
 //
 // These are resolved by the JIT as absolute symbols (see JitLoader.cpp), so the runtime needs neither
 // libmlir_c_runner_utils nor any symbol exported from this shared object.
+#include "tensorc/Runtime/KernelAbi.h"
+
+#include "tensorc/Checks/CheckProtocol.h"
 #include "tensorc/Runtime/Api.h"
+#include "tensorc/Runtime/MemrefDescriptor.h"
 
 #include <array>
 #include <csetjmp>
@@ -26,13 +30,6 @@ struct CheckState {
   std::jmp_buf outOfMemory;
 };
 thread_local CheckState checkState{false, 0, 0, 0, {}};
-
-/// MLIR's `UnrankedMemRefType<T>`: what `memref.copy` passes to its library fallback.
-struct UnrankedMemRef {
-  int64_t rank;
-  // Ranked descriptor: allocated ptr, aligned ptr, int64 offset, int64 sizes[rank], int64 strides[rank].
-  void *descriptor;
-};
 
 /// Copies one row of `count` elements between possibly strided locations (strides in elements).
 template <typename Element>
@@ -108,14 +105,14 @@ extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b) {
 
 /// The kernels' allocator. Generated code does not test what malloc returns, so a failed allocation
 /// (np.zeros((n, n)) with a size that fits a pointer but not the machine) would write through null:
-/// instead it unwinds to invokeKernel, which reports kOutOfMemoryCode. The generated code has no
+/// instead it unwinds to invokeKernel, which reports checks::kOutOfMemoryCode. The generated code has no
 /// cleanups to run, so jumping over its frames is safe; what it had allocated before leaks.
 extern "C" void *tensorc_malloc(size_t size) {
   void *p = std::malloc(size);
   if (!p && size != 0) {
     CheckState &state = checkState;
     state.failed = true;
-    state.code = tensorc::runtime::kOutOfMemoryCode;
+    state.code = tensorc::checks::kOutOfMemoryCode;
     state.a = static_cast<int64_t>(size);
     state.b = 0;
     std::longjmp(state.outOfMemory, 1);
@@ -126,22 +123,22 @@ extern "C" void *tensorc_malloc(size_t size) {
 /// Same contract as MLIR's `memrefCopy` in CRunnerUtils: copy `src` into `dst`, both of the same rank
 /// and sizes, any strides and offsets. Lowered `memref.copy` calls it when either side is not
 /// contiguous (for example returning a strided slice through an identity-layout function boundary).
-/// The arguments are `UnrankedMemRef *`; declared `void *` to match the declaration JitLoader.cpp uses.
+/// The arguments are `UnrankedMemref *` (MemrefDescriptor.h), declared `void *` in KernelAbi.h.
 extern "C" void memrefCopy(int64_t elemSize, void *srcOpaque, void *dstOpaque) {
-  const auto *srcArg = static_cast<const UnrankedMemRef *>(srcOpaque);
-  const auto *dstArg = static_cast<const UnrankedMemRef *>(dstOpaque);
-  const int64_t rank = srcArg->rank;
-  const auto *src = static_cast<const int64_t *>(srcArg->descriptor);
-  const auto *dst = static_cast<const int64_t *>(dstArg->descriptor);
-  const char *srcBase = reinterpret_cast<const char *>(src[1]) + src[2] * elemSize;
-  char *dstBase = reinterpret_cast<char *>(dst[1]) + dst[2] * elemSize;
+  using tensorc::runtime::ConstMemrefView;
+  using tensorc::runtime::UnrankedMemref;
+  const ConstMemrefView src = static_cast<const UnrankedMemref *>(srcOpaque)->view();
+  const ConstMemrefView dst = static_cast<const UnrankedMemref *>(dstOpaque)->view();
+  const int64_t rank = src.rank();
+  const char *srcBase = src.data(elemSize);
+  char *dstBase = dst.data(elemSize);
   if (rank == 0) {
     std::memmove(dstBase, srcBase, static_cast<size_t>(elemSize));
     return;
   }
-  const int64_t *sizes = src + 3;
-  const int64_t *srcStrides = src + 3 + rank;
-  const int64_t *dstStrides = dst + 3 + rank;
+  const int64_t *sizes = src.sizes();
+  const int64_t *srcStrides = src.strides();
+  const int64_t *dstStrides = dst.strides();
   for (int64_t d = 0; d < rank; ++d)
     if (sizes[d] <= 0)
       return;

@@ -3,7 +3,7 @@
 // Split in two steps (translate, then optimize+emit) because only the first touches the MLIR module,
 // which Python owns: the bindings keep the GIL for the translation and release it for the expensive
 // LLVM part, so other Python threads keep running while a kernel compiles.
-#include "tensorc/Runtime/Api.h"
+#include "tensorc/Target/CPU/ObjectCompiler.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -38,7 +38,7 @@
 #include <mutex>
 #include <vector>
 
-namespace tensorc::runtime {
+namespace tensorc::target::cpu {
 
 struct TranslatedModule {
   // Declared first so it is destroyed last: the module's types and constants live in the context.
@@ -276,4 +276,4 @@ std::string hostCpuDescription() {
 
 std::string llvmVersion() { return LLVM_VERSION_STRING; }
 
-} // namespace tensorc::runtime
+} // namespace tensorc::target::cpu
