@@ -1,6 +1,7 @@
 // The `tensorc._tensorc` extension module. Built with RTTI and exceptions (nanobind needs both), so it
-// includes only MLIR C-API headers and the plain interfaces in cpp/include/tensorc/*/Api.h; everything that
-// touches MLIR/LLVM C++ classes lives in the no-RTTI library tensorc_core.
+// includes only MLIR C-API headers and tensorc's plain interfaces (Pipelines/CompilerApi.h, Runtime/Api.h,
+// Target/CPU/ObjectCompiler.h, Checks/CheckProtocol.h, Runtime/MemrefDescriptor.h); everything that touches
+// MLIR/LLVM C++ classes lives in the no-RTTI library tensorc_core.
 #include <nanobind/nanobind.h>
 
 namespace nb = nanobind;
