@@ -211,18 +211,24 @@ def test_kernel_call_returns_tuple(add1):
     assert add1.in_specs == [(F32, 1)] and add1.out_specs == [(F32, 1)]
 
 
+def check_sum_prod(fn, x, y):
+    """fn(x, y) of the SUM_PROD kernel gives (x + y, x * y) and leaves x and y as they were (the kernel's
+    outs(%x) has writable = false: it must not write into the caller's array)."""
+    x_before, y_before = x.copy(), y.copy()
+    s, p = fn(x, y)
+    np.testing.assert_array_equal(s, x + y)
+    np.testing.assert_array_equal(p, x * y)
+    np.testing.assert_array_equal(x, x_before)
+    np.testing.assert_array_equal(y, y_before)
+    return s, p
+
+
 def test_multiple_results_and_inputs_untouched():
     kernel = make_kernel(SUM_PROD, "sum_prod", [(F64, 2), (F64, 2)], [(F64, 2), (F64, 2)])
     fn, _ = make_function(kernel, [("x", np.float64, 2), ("y", np.float64, 2)], single_output=False)
     x = np.arange(12, dtype=np.float64).reshape(3, 4)
     y = np.full((3, 4), 0.5)
-    x_before, y_before = x.copy(), y.copy()
-    s, p = fn(x, y)
-    np.testing.assert_array_equal(s, x + y)
-    np.testing.assert_array_equal(p, x * y)
-    # outs(%x) with writable = false: the kernel must not have written into the caller's array.
-    np.testing.assert_array_equal(x, x_before)
-    np.testing.assert_array_equal(y, y_before)
+    s, p = check_sum_prod(fn, x, y)
     assert not np.shares_memory(s, x) and not np.shares_memory(p, x)
     assert isinstance(fn(x, y), list)
 
@@ -267,12 +273,7 @@ def test_non_contiguous_and_negative_strides():
         (base[2:4, 5:7], base[::-2, ::-5][:2, :2]),
     ]
     for x, y in cases:
-        x_before, y_before = x.copy(), y.copy()
-        s, p = fn(x, y)
-        np.testing.assert_array_equal(s, x + y)
-        np.testing.assert_array_equal(p, x * y)
-        np.testing.assert_array_equal(x, x_before)
-        np.testing.assert_array_equal(y, y_before)
+        check_sum_prod(fn, x, y)
 
 
 def test_byteswapped_misaligned_and_array_likes(add1):

@@ -139,33 +139,41 @@ def _assert_message(error, match):
         assert re.search(pattern, message), f"message {message!r} does not match {pattern!r}"
 
 
-def expect_error(f, args, errors=CLEAR, match=()):
-    """f(*args) raises one of `errors`, whose message matches every regex in `match`; inputs unchanged."""
-    errors = errors if isinstance(errors, tuple) else (errors,)
+def _call(f, args, errors, match):
+    """(result, None), or (None, the error) when f(*args) raised one of `errors` with a message
+    matching `match`; either way the inputs are unchanged."""
     snaps = snapshot(args)
     try:
         got = f(*args)
     except errors as e:
         _assert_message(e, match)
         assert_unchanged(snaps)
-        return e
+        return None, e
+    assert_unchanged(snaps)
+    return got, None
+
+
+def expect_error(f, args, errors=CLEAR, match=()):
+    """f(*args) raises one of `errors`, whose message matches every regex in `match`; inputs unchanged."""
+    errors = errors if isinstance(errors, tuple) else (errors,)
+    try:
+        got, error = _call(f, args, errors, match)
+    except AssertionError:
+        raise
     except Exception as e:  # noqa: BLE001
         raise AssertionError(f"raised {type(e).__name__} ({e}), expected one of "
                              f"{[t.__name__ for t in errors]}") from None
-    raise AssertionError(f"returned {got!r:.300} instead of raising {[t.__name__ for t in errors]}")
+    if error is None:
+        raise AssertionError(f"returned {got!r:.300} instead of raising {[t.__name__ for t in errors]}")
+    return error
 
 
 def expect_value_or_error(f, args, reference, errors=(TypeError,), match=()):
     """Either the right answer or a clear error (for inputs tensorc may take or refuse)."""
     errors = errors if isinstance(errors, tuple) else (errors,)
-    snaps = snapshot(args)
-    try:
-        got = f(*args)
-    except errors as e:
-        _assert_message(e, match)
-        assert_unchanged(snaps)
+    got, error = _call(f, args, errors, match)
+    if error is not None:
         return
-    assert_unchanged(snaps)
     want = numpy_value(reference, *args)
     _assert_result(got, want, args)
 
