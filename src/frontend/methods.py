@@ -26,8 +26,12 @@ def _reflected(fn):
 
 def _power(x1, x2):
     # `arr ** 2` with a Python int 2 is np.square in NumPy (its fast scalar power), which for a bool
-    # array picks the int8 loop where np.power would pick int64.
-    return ew.square(x1) if type(x2) is int and x2 == 2 else ew.power(x1, x2)
+    # array picks the int8 loop where np.power would pick int64. Only arrays take that path: a 0-d
+    # value computed in the graph is a NumPy scalar there (ufuncs and reductions return np.generic),
+    # and np.bool_ ** 2 is np.power's int64; 0-d inputs and array constants stay arrays.
+    x = ew.as_variable(x1)
+    is_array = x.ndim > 0 or x.is_input or (x.is_constant and not x.aval.weak)
+    return ew.square(x) if type(x2) is int and x2 == 2 and is_array else ew.power(x, x2)
 
 
 def _positive(x):

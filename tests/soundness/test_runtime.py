@@ -303,6 +303,11 @@ def test_bool_array_squared_is_np_square():
     got = f(a)
     assert [g.dtype for g in got] == [np.int32, np.int64, np.int64]
     assert_close(got[0], (a < 0).astype(np.int32) ** 2)
+    # A 0-d value computed in the graph is a NumPy scalar, and np.bool_ ** 2 is np.power's int64; a 0-d
+    # input is an array and squares (fuzzer seed 2512).
+    b = tc.scalar("b", dtype="bool")
+    got = tc.function([x, b], [tc.any(x < 0) ** 2, (x < 0)[0] ** 2, b ** 2])(a, np.array(True))
+    assert [g.dtype for g in got] == [np.int64, np.int64, np.int32]
 
 
 def test_statically_empty_result_beside_a_guarded_one():
