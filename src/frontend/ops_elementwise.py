@@ -228,9 +228,10 @@ def where(condition, x=None, y=None):
         raise NotImplementedError("tc.where(condition) with one argument (np.nonzero) has a data-dependent "
                                   "shape and is not supported; pass x and y")
     cond = convert(as_variable(condition), dtypes.bool_)
-    # A Python int takes part in choosing the dtype as a weak int whatever its value (NEP 50); then
-    # np.where casts it to that dtype without NumPy 2's overflow check: it wraps modulo 2**64 (read as
-    # int64 or uint64, as np.asarray reads it), and only ints beyond that raise.
+    # A Python scalar takes part in choosing the dtype as a weak scalar (NEP 50; an int whatever its
+    # value); then np.where casts it to that dtype, ints without NumPy 2's overflow check: they wrap
+    # modulo 2**64 (read as int64 or uint64, as np.asarray reads them), and only ints beyond that raise.
+    # The result is an array, never weak, as np.where's is.
     values = [x, y]
     for i, v in enumerate(values):
         if type(v) is int and not -2**63 <= v < 2**64:
@@ -238,8 +239,8 @@ def where(condition, x=None, y=None):
     a, b = (as_variable(0 if type(v) is int else v) for v in values)
     dt = dtypes.result_type([(a.dtype, a.aval.weak), (b.dtype, b.aval.weak)])
     for i, v in enumerate(values):
-        if type(v) is int:
-            values[i] = float(v) if dt.kind == "f" else np.asarray(v).astype(dt)
+        if type(v) in (bool, int, float):
+            values[i] = np.asarray(v).astype(dt)
     a, b = (as_variable(v) for v in values)
     return apply("select", align([cond, convert(a, dt), convert(b, dt)]))
 

@@ -223,12 +223,13 @@ class Case:
         lines = [f"def numpy_version({names}):"] + self._body("np", "    ") + [f"    return {self._outs()}"]
         return "\n".join(lines) + "\n"
 
-    def function_source(self, mode=None) -> str:
+    def function_source(self, mode=None, mode_expr=None) -> str:
+        """tc.function source; `mode` a preset name, or `mode_expr` the source of a tc.Mode."""
         lines = [f"{i.name} = tc.tensor(dtype={tc_dtype(i.dtype)}, ndim={i.ndim}, name={i.name!r})"
                  for i in self.inputs]
         lines += self._body("tc", "")
         names = ", ".join(i.name for i in self.inputs)
-        mode_arg = f", mode={mode!r}" if mode else ""
+        mode_arg = f", mode={mode_expr}" if mode_expr else (f", mode={mode!r}" if mode else "")
         lines.append(f"f = tc.function([{names}], {self._outs()}{mode_arg})")
         return "\n".join(lines) + "\n"
 

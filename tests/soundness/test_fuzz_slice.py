@@ -69,3 +69,18 @@ def test_fuzz_slice(start, stop, tmp_path):
     bad = [f for f in data["findings"] if f["class"] in FAILING]
     counts = ", ".join(f"{k} {v}" for k, v in data["counts"].items())
     assert not bad, (f"seeds {start}:{stop}: {counts}; {len(bad)} distinct findings:\n" + _format(bad))
+
+
+@requires_native
+@pytest.mark.parametrize("seed", [5550, 5657])
+def test_exact_value_rewrites_are_stabilized_not_wrong(seed):
+    # log(sigmoid(a)) and log(exp(a)) of huge int64 a: tensorc's rewrites give the exact value where
+    # NumPy's step-by-step evaluation gives -inf/inf; the oracle checks that the same graph without
+    # those rewrites matches NumPy, and reports "stabilized" (not failing).
+    if str(ROOT) not in sys.path:  # plain `pytest` puts tests/ on the path, not the repository root
+        sys.path.insert(0, str(ROOT))
+    from tests.fuzz.generator import make_case
+    from tests.fuzz.oracle import FAILING, run_case
+    outcomes, cls = run_case(make_case(seed))
+    assert cls == "stabilized" and "stabilized" not in FAILING
+    assert any(o.cls == "stabilized" and "only through" in o.detail for o in outcomes)

@@ -293,6 +293,14 @@ def test_where_casts_python_ints_as_numpy_does():
         assert_close(g, np.where(bv, xv if p is x else p, q))
     with pytest.raises(OverflowError, match="too large"):
         tc.where(b, x, 2**64)
+    # The result is an array (strong), whatever the operands: float32 - where(c, True, 0.1) is float64
+    # (fuzzer seed 5520).
+    f32 = tc.vector("f", dtype="float32")
+    got = tc.function([b, f32], [f32 - tc.where(b, True, 0.1), f32 - tc.where(b, 1.5, 2**63)])(
+        bv, np.ones(2, np.float32))
+    want = [np.ones(2, np.float32) - np.where(bv, True, 0.1), np.ones(2, np.float32) - np.where(bv, 1.5, 2**63)]
+    for g, w in zip(got, want):
+        assert_close(g, w)
 
 
 def test_bool_array_squared_is_np_square():
