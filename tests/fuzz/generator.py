@@ -139,6 +139,11 @@ def array_lit(arr: np.ndarray) -> str:
 
 # ---- data model -------------------------------------------------------------------------------------
 
+#: The largest matmul result the generator makes (elements): an outer product of two of the large
+#: 1-D-derived inputs (72056 x 8 @ 8 x 72056 is 5e9 elements, 20 GB) would only measure the machine.
+MAX_MATMUL_RESULT = 1 << 22
+
+
 @dataclass
 class Input:
     name: str
@@ -840,12 +845,17 @@ class Generator:
                 shapes = [np.shape(self.envs[c][b]) for c in (0, 1)]
                 if form != "{}":
                     shapes = [s[:-2] + (s[-1], s[-2]) if form != "{}.T" else s[::-1] for s in shapes]
-                if all(matmul_shape(self.shapes(a)[c], shapes[c]) is not None for c in (0, 1)):
+                outs = [matmul_shape(self.shapes(a)[c], shapes[c]) for c in (0, 1)]
+                if all(o is not None and math.prod(o) <= MAX_MATMUL_RESULT for o in outs):
                     cands.append((b, form))
         if cands and self.chance(0.92):
             b, form = self.choice(cands)
         else:
             b, form = self.pick(), "{}"
+            # shapes that do not fit are NumPy's error to raise; a huge outer product is not worth making
+            outs = [matmul_shape(self.shapes(a)[c], np.shape(self.envs[c][b])) for c in (0, 1)]
+            if any(o is not None and math.prod(o) > MAX_MATMUL_RESULT for o in outs):
+                raise _Skip
         btext = form.format(b)
         tc_btext = btext.replace("np.swapaxes", "tc.swapaxes")
         inexact = self.dtype(a).kind == "f" or self.dtype(b).kind == "f"
