@@ -871,7 +871,7 @@ class Generator:
         if r < 0.75 or self.ndim(b) > 2:
             return self.emit("matmul", [a, b], f"np.matmul({a}, {btext})", f"tc.matmul({a}, {tc_btext})",
                              f"np.matmul({a}, {btext})", noise=noise)
-        if self.chance(0.5):
+        if self.chance(0.5) and self.ndim(a) >= 1:  # a 0-d NumPy value may be a scalar, some without .dot
             return self.emit("dot", [a, b], f"{a}.dot({btext})", f"{a}.dot({tc_btext})", f"{a}.dot({btext})",
                              noise=noise)
         return self.emit("dot", [a, b], f"np.dot({a}, {btext})", f"tc.dot({a}, {tc_btext})", f"np.dot({a}, {btext})",

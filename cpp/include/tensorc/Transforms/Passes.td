@@ -35,6 +35,23 @@ def GuardShapeChecks : Pass<"tensorc-guard-shape-checks", "::mlir::func::FuncOp"
                            "::mlir::arith::ArithDialect"];
 }
 
+def FoldEmptySlices : Pass<"tensorc-fold-empty-slices"> {
+  let summary = "Replace slices with no elements by tensor.empty";
+  let description = [{
+    Canonicalization can make a slice's size a static 0 after the lowering (`x[:, :-1:-3]` has
+    -1 - (-1) = 0 columns whatever x's size). Such a slice holds no data, but bufferized it becomes a
+    `memref.subview` whose offset into a dimension of static size 0 its verifier rejects (an offset
+    must be < the size). The slice becomes an empty tensor of its type:
+
+    ```mlir
+    %s = tensor.extract_slice %x[%i, 0] [%n, 0] [1, 1] : tensor<?x?xf32> to tensor<?x0xf32>
+    // becomes
+    %s = tensor.empty(%n) : tensor<?x0xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def Fuse : Pass<"tensorc-fuse"> {
   let summary = "Fuse elementwise producers into their consumers, reductions included (on linalg)";
   let description = [{
