@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 
 using namespace mlir;
@@ -52,14 +53,18 @@ const char *const kGraphPasses[] = {"canonicalize", "merge", "stabilize", "canon
 
 bool contains(llvm::ArrayRef<std::string> list, llvm::StringRef name) { return llvm::is_contained(list, name.str()); }
 
-/// The pattern pass that owns rewrite `name`, or null.
+/// The pattern pass that owns rewrite `name`, or null. The names are collected once: each
+/// `rewrites()` call builds a context and populates the pass's patterns.
 const PatternPass *ownerOf(llvm::StringRef name) {
-  for (const PatternPass &p : kPatternPasses) {
-    std::vector<std::string> names = p.rewrites();
-    if (llvm::is_contained(names, name.str()))
-      return &p;
-  }
-  return nullptr;
+  static const std::map<std::string, const PatternPass *> owners = [] {
+    std::map<std::string, const PatternPass *> m;
+    for (const PatternPass &p : kPatternPasses)
+      for (const std::string &r : p.rewrites())
+        m.emplace(r, &p);
+    return m;
+  }();
+  auto it = owners.find(name.str());
+  return it == owners.end() ? nullptr : it->second;
 }
 
 /// Whether pass `name` runs at all in the mode: not excluded, and FAST_RUN, or included by name, or
