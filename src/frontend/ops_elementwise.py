@@ -258,8 +258,14 @@ def clip(a, a_min=None, a_max=None):
             a_min = None
         if type(a_max) is int and a_max >= info.max:
             a_max = None
-    if a_min is not None:
-        out = maximum(out, a_min)
-    if a_max is not None:
-        out = minimum(out, a_max)
+    # With both bounds NumPy runs its clip loop (`_NPY_CLIP`), which keeps x where it equals a bound:
+    # clip(-0.0, 0.0, 1) is -0.0, where maximum gives 0.0 (seed 14259: `clip(b, 0.0, 2.5) ** -3` was
+    # +inf, NumPy -inf). A NaN operand still wins, as in maximum/minimum. With one bound NumPy calls
+    # maximum or minimum itself.
+    keep_equal = a_min is not None and a_max is not None and np.result_type(out.dtype, *(np.asarray(b).dtype if not isinstance(b, Variable) else b.dtype
+                                             for b in (a_min, a_max) if b is not None)).kind in "fc"
+    for bound, limit in ((a_min, maximum), (a_max, minimum)):
+        if bound is not None:
+            limited = limit(out, bound)
+            out = where(equal(out, bound), out, limited) if keep_equal else limited
     return out

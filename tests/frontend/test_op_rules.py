@@ -133,7 +133,7 @@ def test_methods_keep_their_arguments():
     assert x.sum(0, None, True).static_shape == (1, None)  # keepdims is the third argument
     assert x.max(1, True).static_shape == (None, 1)
     assert x.var(0, None, 1, True).static_shape == (1, None)  # ddof, then keepdims
-    assert x.clip(min=0, max=1).owner.op.name == "min"
+    assert x.clip(max=1).owner.op.name == "min" and x.clip(min=0).owner.op.name == "max"
     assert x.reshape(2, -1).ndim == x.reshape((2, -1)).ndim == 2
     assert x.transpose(1, 0).owner.op.name == x.transpose((1, 0)).owner.op.name == x.T.owner.op.name == "transpose"
     assert x.sum.__qualname__ == "Variable.sum" and x.astype is not None

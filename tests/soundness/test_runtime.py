@@ -343,3 +343,37 @@ def test_slice_of_a_slice_found_empty_after_lowering():
     got = f(x)
     assert_close(got[0], (x ** x)[:, :-1:-3][:, 1:2])
     assert_close(got[1], x > 0.5)
+
+
+def test_slice_of_a_row_fused_reduction_tree_beside_a_size_check():
+    # The slice of the reduction tree's scf.while result was yielded from the allocation-size check's
+    # scf.if beside a tensor.empty placeholder; one-shot-bufferize left the placeholder's
+    # memref<2xf64> uncast and the IR did not verify (fuzzer seed 15868).
+    a = tc.matrix("a", dtype="float64")
+    v1 = tc.reshape(tc.dot(a, a.T), (-1,))
+    v3 = tc.broadcast_to(v1, (2,) + v1.shape)
+    f = tc.function([a], (v3 @ tc.swapaxes(v3, -1, -2))[:, -1])
+    for shape in [(2, 5), (1, 3), (40, 3), (0, 2)]:
+        x = np.random.default_rng(0).standard_normal(shape)
+        w = np.broadcast_to((x @ x.T).reshape(-1), (2, shape[0] ** 2))
+        assert_close(f(x), (w @ w.T)[:, -1])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_clip_keeps_x_where_it_equals_a_bound(dtype):
+    # With both bounds NumPy's clip loop keeps x where it equals a bound: clip(-0.0, 0.0, 1) is -0.0,
+    # which maximum would make 0.0 (fuzzer seed 14259: `clip(b, 0.0, 2.5) ** -3` gave +inf, NumPy
+    # -inf). NaN still wins, in x or in a bound; one bound alone is NumPy's maximum/minimum.
+    x = tc.vector("x", dtype=dtype)
+    specials = [-0.0, 0.0, np.nan, 1.0, -1.0, np.inf, -np.inf]
+    data = np.array(specials, dtype)
+    bounds = [(lo, hi) for lo in specials for hi in specials + [None]] + [(None, 0.0), (None, -0.0)]
+    f = tc.function([x], [tc.clip(x, lo, hi) for lo, hi in bounds] + [tc.clip(x, 0.0, 2.5) ** -3])
+    got = f(data)
+    with np.errstate(all="ignore"):
+        want = [np.clip(data, lo, hi) for lo, hi in bounds] + [np.clip(data, 0.0, 2.5) ** -3]
+    for (lo, hi), g, w in zip(bounds + [("**", -3)], got, want):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w, err_msg=f"clip bounds {lo}, {hi}")
+        if lo is not None and hi is not None:
+            np.testing.assert_array_equal(np.signbit(g), np.signbit(w), err_msg=f"sign, bounds {lo}, {hi}")

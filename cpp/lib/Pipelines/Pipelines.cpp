@@ -122,12 +122,13 @@ void buildOptimize(OpPassManager &pm, const ModeOptions &mode) {
 
 /// tensorc-to-linalg: the conversion, sizes resolved into argument sizes (so the guard can hoist
 /// the checks on them), the guard, fusion; float sums are blocked whether or not fusion runs (their
-/// accuracy does not depend on the mode); slices that canonicalization found empty become tensor.empty.
+/// accuracy does not depend on the mode); slices that canonicalization found empty become tensor.empty;
+/// if yields one-shot-bufferize cannot type are copied.
 void buildToLinalg(OpPassManager &pm, const ModeOptions &mode) {
   std::string text = mode.dynamicBroadcast ? "tensorc-lower-to-linalg{dynamic-broadcast=true}" : "tensorc-lower-to-linalg";
   text += ",canonicalize,cse,resolve-ranked-shaped-type-result-dims,canonicalize,func.func(tensorc-guard-shape-checks),";
   text += uses(mode, "fuse") ? "tensorc-fuse,tensorc-fuse-rows" : "tensorc-fuse-rows{sums-only=true}";
-  text += ",canonicalize,cse,tensorc-fold-empty-slices";
+  text += ",canonicalize,cse,tensorc-fold-empty-slices,tensorc-materialize-if-yields";
   addText(pm, text);
 }
 

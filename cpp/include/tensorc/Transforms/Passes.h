@@ -6,6 +6,7 @@
 
 namespace mlir {
 namespace tensor { class TensorDialect; }
+namespace linalg { class LinalgDialect; }
 namespace arith { class ArithDialect; }
 namespace math { class MathDialect; }
 namespace scf { class SCFDialect; }

@@ -52,6 +52,30 @@ def FoldEmptySlices : Pass<"tensorc-fold-empty-slices"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def MaterializeIfYields : Pass<"tensorc-materialize-if-yields"> {
+  let summary = "Copy scf.if yields whose buffer layout one-shot-bufferize cannot know into new tensors";
+  let description = [{
+    The checked `scf.if`s of the lowering and of tensorc-guard-shape-checks yield a computed value in
+    one branch and a `tensor.empty` placeholder (an identity-layout allocation) in the other. When the
+    computed value is a view of an `scf.while` result (a slice of a row-fused reduction tree),
+    one-shot-bufferize of MLIR 22.1.8 types the if's result with a fully dynamic layout but leaves
+    the placeholder branch's `memref<2xf64>` uncast, and the IR no longer verifies (fuzz seed 15868).
+    Such a yield is copied into a new tensor first; yields reached from allocations, function
+    arguments, destinations, `scf.for` inits and nested ifs through views are left alone.
+
+    ```mlir
+    %s = tensor.extract_slice %w#0[0, 1] [2, 1] [1, 1] : tensor<?x2xf64> to tensor<2x1xf64>
+    %c = tensor.collapse_shape %s [[0, 1]] : tensor<2x1xf64> into tensor<2xf64>
+    scf.yield %c : tensor<2xf64>
+    // becomes
+    %e = tensor.empty() : tensor<2xf64>
+    %copy = linalg.copy ins(%c : tensor<2xf64>) outs(%e : tensor<2xf64>) -> tensor<2xf64>
+    scf.yield %copy : tensor<2xf64>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def Fuse : Pass<"tensorc-fuse"> {
   let summary = "Fuse elementwise producers into their consumers, reductions included (on linalg)";
   let description = [{

@@ -250,18 +250,6 @@ struct LogSumExpOfExp : NamedPattern<LogOp> {
   }
 };
 
-/// exp(log_softmax(x, a)) -> softmax(x, a)
-struct ExpOfLogSoftmax : NamedPattern<ExpOp> {
-  using NamedPattern::NamedPattern;
-  LogicalResult matchAndRewrite(ExpOp op, PatternRewriter &rw) const override {
-    auto ls = op.getX().getDefiningOp<LogSoftmaxOp>();
-    if (!isFloat(op) || !ls || ls.getType() != op.getType())
-      return failure();
-    rw.replaceOpWithNewOp<SoftmaxOp>(op, op.getType(), ls.getX(), ls.getAxisAttr());
-    return success();
-  }
-};
-
 /// log(1 + x), log(x + 1) -> log1p(x)
 struct LogOnePlus : NamedPattern<LogOp> {
   using NamedPattern::NamedPattern;
@@ -444,7 +432,6 @@ void populateStabilizations(RewritePatternSet &p) {
   p.add<LogOfSoftmax>(ctx, "log-softmax");
   p.add<SubLogSumExp>(ctx, "sub-logsumexp");
   p.add<LogSumExpOfExp>(ctx, "logsumexp");
-  p.add<ExpOfLogSoftmax>(ctx, "exp-log-softmax");
   p.add<LogOnePlus>(ctx, "log1p");
   p.add<ExpMinusOne, ExpPlusMinusOne>(ctx, "expm1");
   p.add<LogSigmoid>(ctx, "log-sigmoid");

@@ -173,12 +173,13 @@ func.func @logsumexp_no_match(%x: tensor<?x?xf32>) -> (tensor<?xf32>, tensor<?xf
 
 // -----
 
-// === exp-log-softmax: exp(log_softmax(x)) -> softmax(x)
+// === exp(log_softmax(x)) is not rewritten into softmax(x): they differ on a row holding +inf
+// (exp of SciPy's log_softmax is 0 beside the nan, softmax is nan everywhere; fuzz seed 14206).
 
-// CHECK-LABEL: func.func @exp_log_softmax
-// CHECK-NEXT: %[[R:.*]] = tensorc.softmax %arg0 axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
-// CHECK-NEXT: return %[[R]]
-func.func @exp_log_softmax(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+// CHECK-LABEL: func.func @exp_log_softmax_untouched
+// CHECK-NEXT: tensorc.log_softmax
+// CHECK-NEXT: tensorc.exp
+func.func @exp_log_softmax_untouched(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %0 = tensorc.log_softmax %x axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
   %1 = tensorc.exp %0 : tensor<?x?xf32> -> tensor<?x?xf32>
   return %1 : tensor<?x?xf32>
