@@ -19,9 +19,9 @@ from conftest import assert_close, requires_native
 pytestmark = requires_native
 
 
-def run_isolated(code: str) -> subprocess.CompletedProcess:
+def run_isolated(code: str, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=timeout)
 
 
 # ---- sizes that are 1 only at run time broadcast as in NumPy --------------------------------------
@@ -377,3 +377,21 @@ def test_clip_keeps_x_where_it_equals_a_bound(dtype):
         np.testing.assert_array_equal(g, w, err_msg=f"clip bounds {lo}, {hi}")
         if lo is not None and hi is not None:
             np.testing.assert_array_equal(np.signbit(g), np.signbit(w), err_msg=f"sign, bounds {lo}, {hi}")
+
+
+def test_elementwise_producer_of_a_matmul_compiles_quickly():
+    # softplus(log_softmax(b)) was fused into the matmul's inner loop (recomputed for every column),
+    # and LLVM's loop vectorizer never finished on that loop (fuzzer seed 12135: a 90 s hang).
+    result = run_isolated("""
+        import numpy as np, tensorc as tc
+        b = tc.tensor(dtype="float32", ndim=3, name="b")
+        v2 = tc.softplus(tc.log_softmax(b, axis=-1))
+        f = tc.function([b], v2 @ tc.swapaxes(tc.sum(v2, axis=0, keepdims=True), -1, -2))
+        x = np.linspace(-3, 3, 18, dtype=np.float32).reshape(3, 2, 3)
+        e = x - x.max(-1, keepdims=True)
+        w2 = np.logaddexp(0, e - np.log(np.exp(e).sum(-1, keepdims=True)))
+        want = w2 @ np.swapaxes(w2.sum(0, keepdims=True), -1, -2)
+        assert np.allclose(f(x), want, rtol=1e-5), (f(x), want)
+        print("ok")
+    """, timeout=120)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]

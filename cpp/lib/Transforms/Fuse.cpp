@@ -19,9 +19,18 @@ struct FusePass : tensorc::impl::FuseBase<FusePass> {
     MLIRContext *ctx = &getContext();
     RewritePatternSet p(ctx);
     // Fuse whenever the producer is elementwise (upstream checks that the consumer's map for it is a
-    // permutation); a producer with several consumers is recomputed in each of them, which trades a
-    // little arithmetic for not storing and re-reading a tensor of the input's size.
-    linalg::populateElementwiseOpsFusionPatterns(p, [](OpOperand *) { return true; });
+    // projected permutation); a producer with several consumers is recomputed in each of them, which
+    // trades a little arithmetic for not storing and re-reading a tensor of the input's size.
+    // Into a consumer with reduction loops only through a permutation: a matmul reads A[i, k] for
+    // every j, so a fused producer of A would be recomputed N times (fuzz seed 12135: softplus of a
+    // log_softmax inside the matmul's inner loop, a loop LLVM's loop vectorizer never finished on).
+    // An elementwise consumer that broadcasts the producer recomputes it along the broadcast dims,
+    // which costs less than storing and re-reading it.
+    linalg::populateElementwiseOpsFusionPatterns(p, [](OpOperand *fused) {
+      auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+      return !consumer || consumer.getNumReductionLoops() == 0 ||
+             consumer.getMatchingIndexingMap(fused).isPermutation();
+    });
     // Only fusion here: canonicalization runs after this pass in the pipeline (mixing the two let the
     // driver ping-pong on static-size casts of empty tensors).
     if (failed(applyPatternsGreedily(getOperation(), std::move(p))))

@@ -34,3 +34,34 @@ func.func @reduction_then_elementwise(%x: tensor<?x?xf32>) -> tensor<?xf32> {
   %e = tensorc.exp %s : tensor<?xf32> -> tensor<?xf32>
   return %e : tensor<?xf32>
 }
+
+// -----
+
+// Must not fuse an elementwise producer into a matmul: the matmul reads A[i, k] once for every column
+// j, so exp would be recomputed N times per element (fuzz seed 12135: LLVM's loop vectorizer never
+// finished on such a loop). exp stays a loop of its own; the matmul reads its result.
+// CHECK-LABEL: func.func @elementwise_into_matmul
+// CHECK: %[[E:.+]] = linalg.generic {{.*}} ins(%arg0 : tensor<?x?xf32>)
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %arg1 : tensor<?x?xf32>, tensor<?x?xf32>)
+// CHECK-NOT: math.exp
+// CHECK: return
+func.func @elementwise_into_matmul(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %e = tensorc.exp %a : tensor<?x?xf32> -> tensor<?x?xf32>
+  %m = tensorc.matmul %e, %b : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %m : tensor<?x?xf32>
+}
+
+// -----
+
+// Fires into an elementwise consumer that broadcasts the producer: exp(v) is recomputed for every
+// row rather than stored and read back.
+// CHECK-LABEL: func.func @broadcast_into_elementwise
+// CHECK-COUNT-1: linalg.generic
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @broadcast_into_elementwise(%x: tensor<?x?xf32>, %v: tensor<1x?xf32>) -> tensor<?x?xf32> {
+  %e = tensorc.exp %v : tensor<1x?xf32> -> tensor<1x?xf32>
+  %r = tensorc.add %x, %e : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}

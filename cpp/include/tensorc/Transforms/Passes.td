@@ -83,6 +83,10 @@ def Fuse : Pass<"tensorc-fuse"> {
     its result, when the consumer's indexing map for it is a permutation; elementwise chains become
     one loop nest, and elementwise producers of reductions (softmax, layernorm, logsumexp) are
     computed inside the reduction loop, so no intermediate tensor of the input's size is stored.
+    A consumer with reduction loops takes the producer only through a permutation map: a matmul
+    reads A[i, k] once per column j, so a fused producer of A would be recomputed N times (and the
+    loop LLVM got for softplus(log_softmax(x)) @ y was one its loop vectorizer never finished).
+    Elementwise consumers also take producers they broadcast (recomputed along the broadcast dims).
 
     ```mlir
     %e = linalg.generic {parallel} ins(%x, %m) { exp(x - m) }        %s = linalg.generic {parallel, reduction}
