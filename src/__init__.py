@@ -45,4 +45,7 @@ def __getattr__(name):
     if name in _NATIVE_NAMES:
         from . import passes
         return getattr(passes, name)
+    if name == "blas_info":  # the BLAS compiled matmuls call (runtime/blas.py)
+        from .runtime.blas import info
+        return info
     raise AttributeError(f"module 'tensorc' has no attribute {name!r}")

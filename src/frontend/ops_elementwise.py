@@ -258,12 +258,15 @@ def clip(a, a_min=None, a_max=None):
             a_min = None
         if type(a_max) is int and a_max >= info.max:
             a_max = None
-    # With both bounds NumPy runs its clip loop (`_NPY_CLIP`), which keeps x where it equals a bound:
-    # clip(-0.0, 0.0, 1) is -0.0, where maximum gives 0.0 (seed 14259: `clip(b, 0.0, 2.5) ** -3` was
-    # +inf, NumPy -inf). A NaN operand still wins, as in maximum/minimum. With one bound NumPy calls
-    # maximum or minimum itself.
-    keep_equal = a_min is not None and a_max is not None and np.result_type(out.dtype, *(np.asarray(b).dtype if not isinstance(b, Variable) else b.dtype
-                                             for b in (a_min, a_max) if b is not None)).kind in "fc"
+    # NumPy's clip loop takes a path of its own when both bounds are scalars (its loop strides for them
+    # are 0): it keeps x where x equals a bound, so clip(-0.0, 0.0, 1) is -0.0 where maximum gives
+    # 0.0 (seed 14259: `clip(b, 0.0, 2.5) ** -3` was +inf, NumPy -inf). With an array bound it
+    # computes minimum(maximum(x, lo), hi), as below. NaN wins either way.
+    def scalar(bound):
+        return (bound.ndim if isinstance(bound, Variable) else np.ndim(bound)) == 0
+    keep_equal = (a_min is not None and a_max is not None and scalar(a_min) and scalar(a_max)
+                  and np.result_type(out.dtype, *(b.dtype if isinstance(b, Variable) else np.asarray(b).dtype
+                                                  for b in (a_min, a_max))).kind in "fc")
     for bound, limit in ((a_min, maximum), (a_max, minimum)):
         if bound is not None:
             limited = limit(out, bound)

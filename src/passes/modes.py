@@ -59,7 +59,7 @@ class Mode:
     def excluding(self, *names: str) -> "Mode":
         return Mode(self.optimizer, tuple(n for n in self.include if n not in names), self.exclude + names)
 
-    def pipeline_options(self, dynamic_broadcast: bool = False) -> str:
+    def pipeline_options(self, dynamic_broadcast: bool = False, blas: bool = False) -> str:
         """The mode as the options every stage pipeline takes (cpp/lib/Pipelines/Pipelines.cpp decides
         from them which passes and rewrites run)."""
         opts = []
@@ -71,6 +71,8 @@ class Mode:
             opts.append("exclude=" + ",".join(self.exclude))
         if dynamic_broadcast:
             opts.append("dynamic-broadcast=true")
+        if blas:
+            opts.append("blas=true")
         return " ".join(opts)
 
 

@@ -28,9 +28,10 @@ STAGES = ("frontend",) + tuple(name for name, _ in backend_stages())
 
 
 def stage_pipelines(mode: Mode | str | None = None, dynamic_broadcast: bool = False,
-                    backend: str = DEFAULT_BACKEND) -> dict[str, str]:
+                    backend: str = DEFAULT_BACKEND, blas: bool = False) -> dict[str, str]:
     """stage -> textual pipeline (anchored on the module) producing it from the previous stage.
-    `dynamic_broadcast` lowers the general variant, where any dynamic size may broadcast at run time."""
-    options = get_mode(mode).pipeline_options(dynamic_broadcast=dynamic_broadcast)
+    `dynamic_broadcast` lowers the general variant, where any dynamic size may broadcast at run time;
+    `blas`: float matmuls call the runtime's BLAS (runtime/blas.py has loaded one)."""
+    options = get_mode(mode).pipeline_options(dynamic_broadcast=dynamic_broadcast, blas=blas)
     suffix = "{" + options + "}" if options else ""
     return {stage: f"builtin.module({pipeline}{suffix})" for stage, pipeline in backend_stages(backend)}

@@ -12,7 +12,7 @@ import numpy as np
 from .. import _tensorc
 from .._version import __version__
 from ..passes.pipelines import STAGES, stage_pipelines
-from . import cache
+from . import blas, cache
 
 _ENTRY = "main"
 _lock = threading.Lock()
@@ -106,9 +106,10 @@ def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broa
     another LLVM or for another CPU, or names a symbol this process lacks) is deleted and the IR is
     compiled again, once; only a freshly compiled object that does not load either raises. A fresh
     object is stored only once it has loaded."""
-    pipelines = stage_pipelines(mode, dynamic_broadcast=dynamic_broadcast)
+    blas_id = blas.ensure()
+    pipelines = stage_pipelines(mode, dynamic_broadcast=dynamic_broadcast, blas=blas_id is not None)
     pipeline = "|".join(pipelines[s] for s in STAGES[1:])
-    key = cache.key(ir_text, pipeline, __version__, _host_key())
+    key = cache.key(ir_text, pipeline, __version__, _host_key() + f"|blas {blas_id}")
     ins, outs = _specs(in_specs), _specs(out_specs)
     discarded = None  # why the cached entry was thrown away, if it was
     hit = cache.load(key)

@@ -36,6 +36,10 @@ struct ModeOptions : PassPipelineOptions<ModeOptions> {
                                 llvm::cl::desc("Lower the general variant, where any dynamic size may be 1 "
                                                "at run time (see tensorc-lower-to-linalg)"),
                                 llvm::cl::init(false)};
+  Option<bool> blas{*this, "blas",
+                    llvm::cl::desc("Call the runtime's BLAS for float matmuls (tensorc-matmul-to-blas); "
+                                   "the runtime has loaded one"),
+                    llvm::cl::init(false)};
 };
 
 /// The pattern passes and the rewrites each can switch by name.
@@ -127,14 +131,18 @@ void buildOptimize(OpPassManager &pm, const ModeOptions &mode) {
 void buildToLinalg(OpPassManager &pm, const ModeOptions &mode) {
   std::string text = mode.dynamicBroadcast ? "tensorc-lower-to-linalg{dynamic-broadcast=true}" : "tensorc-lower-to-linalg";
   text += ",canonicalize,cse,resolve-ranked-shaped-type-result-dims,canonicalize,func.func(tensorc-guard-shape-checks),";
-  text += uses(mode, "fuse") ? "tensorc-fuse,tensorc-fuse-rows" : "tensorc-fuse-rows{sums-only=true}";
+  std::string blasOption = mode.blas ? " blas-matmuls=true" : "";
+  text += uses(mode, "fuse") ? (mode.blas ? "tensorc-fuse,tensorc-fuse-rows{blas-matmuls=true}" : "tensorc-fuse,tensorc-fuse-rows")
+                             : "tensorc-fuse-rows{sums-only=true" + blasOption + "}";
   text += ",canonicalize,cse,tensorc-fold-empty-slices,tensorc-materialize-if-yields";
   addText(pm, text);
 }
 
-/// tensorc-bufferize: one-shot bufferization (inputs read-only), deallocation, linalg -> loops.
-void buildBufferize(OpPassManager &pm, const ModeOptions &) {
-  addText(pm, "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},"
+/// tensorc-bufferize: one-shot bufferization (inputs read-only), BLAS calls for matmuls with `blas`,
+/// deallocation, linalg -> loops.
+void buildBufferize(OpPassManager &pm, const ModeOptions &mode) {
+  addText(pm, std::string("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},") +
+              (mode.blas ? "tensorc-matmul-to-blas," : "") +
               "canonicalize,buffer-deallocation-pipeline,convert-bufferization-to-memref,"
               "func.func(convert-linalg-to-loops),canonicalize,cse");
 }

@@ -6,6 +6,7 @@
 #include "tensorc/Runtime/Api.h"
 
 #include "tensorc/Checks/CheckProtocol.h"
+#include "tensorc/Runtime/Blas.h"
 #include "tensorc/Runtime/KernelAbi.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
@@ -62,6 +63,9 @@ llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &d
   // Defined in KernelAbi.cpp: the run-time check protocol's callback and the libraries' fallbacks.
   add(checks::kReportSymbol, &tensorc_report);
   add("memrefCopy", &memrefCopy);
+  // Blas.cpp: the gemm calls of tensorc-matmul-to-blas.
+  add("tensorc_gemm_f32", &tensorc_gemm_f32);
+  add("tensorc_gemm_f64", &tensorc_gemm_f64);
   // The allocator is pinned to the one this library calls: result buffers malloc'd by a kernel are
   // released by the runtime's std::free (the capsule that owns an output array). Resolving them by
   // name could pick another allocator (an LD_PRELOADed jemalloc or sanitizer vs the libc found through

@@ -443,7 +443,7 @@ struct FuseRowsPass : tensorc::impl::FuseRowsBase<FuseRowsPass> {
     getOperation()->walk([&](linalg::GenericOp g) {
       // (A sum whose result is unused, such as one that was just fused into every row tile, is left
       // for canonicalization to delete.)
-      if (floatSumAdd(g) && !g->use_empty())
+      if (floatSumAdd(g) && !g->use_empty() && !(blasMatmuls && g->hasAttr(tensorc::kGemmAttr)))
         sums.push_back(g);
     });
     for (linalg::GenericOp g : sums)

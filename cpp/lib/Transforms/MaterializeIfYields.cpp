@@ -15,30 +15,36 @@ namespace tensorc {
 using namespace mlir;
 
 namespace {
-/// Whether one-shot-bufferize types the buffer of `v` from an allocation or a function argument,
-/// followed through views (slices, reshapes, casts), the destinations that ops in destination style
-/// write into, `scf.for` inits and both branches of an `scf.if`. Anything else (an `scf.while`
-/// result of tensorc-fuse-rows' reduction trees) is unknown while the if is bufferized.
-bool hasKnownLayout(Value v, int depth = 0) {
+/// Whether one-shot-bufferize may fail to type the if's result for yielded `v`: `v` is a view
+/// (slice, reshape) of a buffer allocated inside the if, followed through the destinations that
+/// ops in destination style write into, `scf.for` inits, casts and nested ifs; or `v` comes from
+/// anything else (an `scf.while` result of tensorc-fuse-rows' reduction trees). Yields of new
+/// buffers, and views of buffers from outside the if (arguments), bufferize fine.
+bool needsCopy(Value v, scf::IfOp ifOp, bool viewed = false, int depth = 0) {
   if (depth > 64)
-    return false;
-  if (auto arg = dyn_cast<BlockArgument>(v))
-    return isa<func::FuncOp>(arg.getOwner()->getParentOp());
-  Operation *def = v.getDefiningOp();
-  if (isa<tensor::EmptyOp>(def))
     return true;
-  if (isa<tensor::CastOp, tensor::ExtractSliceOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
-    return hasKnownLayout(def->getOperand(0), depth + 1);
+  auto inside = [&](Operation *op) { return ifOp->isProperAncestor(op); };
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    return viewed && inside(arg.getOwner()->getParentOp());
+  Operation *def = v.getDefiningOp();
+  if (!inside(def))
+    return false;
+  if (isa<tensor::EmptyOp>(def))
+    return viewed;
+  if (isa<tensor::ExtractSliceOp, tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
+    return needsCopy(def->getOperand(0), ifOp, true, depth + 1);
+  if (auto cast = dyn_cast<tensor::CastOp>(def))
+    return needsCopy(cast.getSource(), ifOp, viewed, depth + 1);
   if (auto dps = dyn_cast<DestinationStyleOpInterface>(def))
-    return hasKnownLayout(dps.getTiedOpOperand(cast<OpResult>(v))->get(), depth + 1);
+    return needsCopy(dps.getTiedOpOperand(cast<OpResult>(v))->get(), ifOp, viewed, depth + 1);
   if (auto loop = dyn_cast<scf::ForOp>(def))
-    return hasKnownLayout(loop.getInits()[cast<OpResult>(v).getResultNumber()], depth + 1);
-  if (auto ifOp = dyn_cast<scf::IfOp>(def)) {
+    return needsCopy(loop.getInits()[cast<OpResult>(v).getResultNumber()], ifOp, viewed, depth + 1);
+  if (auto nested = dyn_cast<scf::IfOp>(def)) {
     unsigned i = cast<OpResult>(v).getResultNumber();
-    return ifOp.elseBlock() && hasKnownLayout(ifOp.thenYield().getOperand(i), depth + 1) &&
-           hasKnownLayout(ifOp.elseYield().getOperand(i), depth + 1);
+    return !nested.elseBlock() || needsCopy(nested.thenYield().getOperand(i), ifOp, viewed, depth + 1) ||
+           needsCopy(nested.elseYield().getOperand(i), ifOp, viewed, depth + 1);
   }
-  return false;
+  return true;
 }
 
 struct MaterializeIfYieldsPass : tensorc::impl::MaterializeIfYieldsBase<MaterializeIfYieldsPass> {
@@ -50,7 +56,7 @@ struct MaterializeIfYieldsPass : tensorc::impl::MaterializeIfYieldsBase<Material
         for (OpOperand &operand : yield->getOpOperands()) {
           Value v = operand.get();
           auto type = dyn_cast<RankedTensorType>(v.getType());
-          if (!type || hasKnownLayout(v))
+          if (!type || !needsCopy(v, ifOp))
             continue;
           OpBuilder b(yield);
           Location loc = yield.getLoc();

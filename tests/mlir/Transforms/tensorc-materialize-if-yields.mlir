@@ -1,6 +1,6 @@
-// tensorc-materialize-if-yields: an scf.if yield that is a view of an scf.while result is copied into
-// a new tensor, so one-shot-bufferize sees identity layouts in both branches (fuzz seed 15868: the
-// bufferized if did not verify). Yields of known layout are left alone.
+// tensorc-materialize-if-yields: an scf.if yield that is a view of a buffer allocated inside the if, or
+// an scf.while result, is copied into a new tensor, so one-shot-bufferize sees identity layouts in both
+// branches (fuzz seed 15868: the bufferized if did not verify). Other yields are left alone.
 // RUN: tensorc-opt %s -split-input-file -tensorc-materialize-if-yields | FileCheck %s
 // RUN: tensorc-opt %s -split-input-file -tensorc-materialize-if-yields -one-shot-bufferize="bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map" | FileCheck %s --check-prefix=BUF
 
@@ -59,25 +59,51 @@ func.func @slice_of_while(%t: tensor<?x2x2xf64>, %n: index, %bad: i1) -> tensor<
 
 // -----
 
+// Fires: a slice of a buffer allocated inside the branch (here a filled tensor).
+// CHECK-LABEL: func.func @slice_of_a_branch_allocation
+// CHECK: } else {
+// CHECK: %[[C:.+]] = tensor.collapse_shape
+// CHECK: %[[COPY:.+]] = linalg.copy ins(%[[C]] : tensor<2xf64>)
+// CHECK: scf.yield %[[COPY]]
+// BUF-LABEL: func.func @slice_of_a_branch_allocation
+// BUF: linalg.copy
+func.func @slice_of_a_branch_allocation(%bad: i1) -> tensor<2xf64> {
+  %cst = arith.constant 0.0 : f64
+  %r = scf.if %bad -> (tensor<2xf64>) {
+    %e = tensor.empty() : tensor<2xf64>
+    scf.yield %e : tensor<2xf64>
+  } else {
+    %x = tensor.empty() : tensor<2x2xf64>
+    %f = linalg.fill ins(%cst : f64) outs(%x : tensor<2x2xf64>) -> tensor<2x2xf64>
+    %s = tensor.extract_slice %f[0, 1] [2, 1] [1, 1] : tensor<2x2xf64> to tensor<2x1xf64>
+    %c = tensor.collapse_shape %s [[0, 1]] : tensor<2x1xf64> into tensor<2xf64>
+    scf.yield %c : tensor<2xf64>
+  }
+  return %r : tensor<2xf64>
+}
+
+// -----
+
 // Fires with dynamic sizes: the copy's tensor.empty takes the value's sizes.
 // CHECK-LABEL: func.func @dynamic_while_result
 // CHECK: } else {
-// CHECK: %[[D:.+]] = tensor.dim %[[W:.+]]#0, %c0
+// CHECK: %[[W:.+]]:2 = scf.while
+// CHECK: %[[D:.+]] = tensor.dim %[[W]]#0, %c0
 // CHECK: %[[E:.+]] = tensor.empty(%[[D]]) : tensor<?x2xf64>
 // CHECK: linalg.copy ins(%[[W]]#0 : tensor<?x2xf64>) outs(%[[E]] : tensor<?x2xf64>)
 func.func @dynamic_while_result(%t: tensor<?x2xf64>, %n: index, %bad: i1) -> tensor<?x2xf64> {
   %c1 = arith.constant 1 : index
-  %w:2 = scf.while (%a = %t, %k = %n) : (tensor<?x2xf64>, index) -> (tensor<?x2xf64>, index) {
-    %more = arith.cmpi ugt, %k, %c1 : index
-    scf.condition(%more) %a, %k : tensor<?x2xf64>, index
-  } do {
-  ^bb0(%a: tensor<?x2xf64>, %k: index):
-    scf.yield %a, %c1 : tensor<?x2xf64>, index
-  }
   %r = scf.if %bad -> (tensor<?x2xf64>) {
     %e = tensor.empty(%n) : tensor<?x2xf64>
     scf.yield %e : tensor<?x2xf64>
   } else {
+    %w:2 = scf.while (%a = %t, %k = %n) : (tensor<?x2xf64>, index) -> (tensor<?x2xf64>, index) {
+      %more = arith.cmpi ugt, %k, %c1 : index
+      scf.condition(%more) %a, %k : tensor<?x2xf64>, index
+    } do {
+    ^bb0(%a: tensor<?x2xf64>, %k: index):
+      scf.yield %a, %c1 : tensor<?x2xf64>, index
+    }
     scf.yield %w#0 : tensor<?x2xf64>
   }
   return %r : tensor<?x2xf64>
@@ -111,4 +137,28 @@ func.func @known_layouts(%x: tensor<4x4xf32>, %bad: i1, %n: index) -> (tensor<4x
     %s = tensor.extract_slice %x[0, 0] [2, 2] [1, 1] : tensor<4x4xf32> to tensor<2x2xf32>
   }
   return %r#0, %r#1, %r#2 : tensor<4xf32>, tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// Must not fire: a while loop outside the if (its buffer is typed before the if is bufferized).
+// CHECK-LABEL: func.func @while_outside
+// CHECK-NOT: linalg.copy
+// CHECK: return
+func.func @while_outside(%t: tensor<?x2xf64>, %n: index, %bad: i1) -> tensor<?x2xf64> {
+  %c1 = arith.constant 1 : index
+  %w:2 = scf.while (%a = %t, %k = %n) : (tensor<?x2xf64>, index) -> (tensor<?x2xf64>, index) {
+    %more = arith.cmpi ugt, %k, %c1 : index
+    scf.condition(%more) %a, %k : tensor<?x2xf64>, index
+  } do {
+  ^bb0(%a: tensor<?x2xf64>, %k: index):
+    scf.yield %a, %c1 : tensor<?x2xf64>, index
+  }
+  %r = scf.if %bad -> (tensor<?x2xf64>) {
+    %e = tensor.empty(%n) : tensor<?x2xf64>
+    scf.yield %e : tensor<?x2xf64>
+  } else {
+    scf.yield %w#0 : tensor<?x2xf64>
+  }
+  return %r : tensor<?x2xf64>
 }

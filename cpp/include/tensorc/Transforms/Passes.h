@@ -15,6 +15,10 @@ namespace memref { class MemRefDialect; }
 } // namespace mlir
 
 namespace tensorc {
+/// Unit attribute of the linalg.generic a float32/float64 tensorc.matmul lowers to: the op
+/// tensorc-matmul-to-blas turns into BLAS calls, and whose k loop tensorc-fuse-rows then leaves alone.
+inline constexpr llvm::StringLiteral kGemmAttr = "tensorc.gemm";
+
 #define GEN_PASS_DECL
 #include "tensorc/Transforms/Passes.h.inc"
 

@@ -52,16 +52,42 @@ def FoldEmptySlices : Pass<"tensorc-fold-empty-slices"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def MatmulToBlas : Pass<"tensorc-matmul-to-blas", "::mlir::ModuleOp"> {
+  let summary = "Replace bufferized float matmuls by calls of the runtime's BLAS gemm";
+  let description = [{
+    Each `linalg.generic` marked `tensorc.gemm` (a float32/float64 tensorc.matmul, lowered with the
+    loop order (batch..., m, k, n)) on memrefs becomes a loop over its batch dims around one call
+    of `tensorc_gemm_f32`/`tensorc_gemm_f64` per batch element, with each operand's aligned
+    pointer, element offset and the strides of its m/k/n dims as they are at run time (0 along
+    dims an operand broadcasts). The runtime (Runtime/Blas.cpp) passes row- and column-major
+    operands to CBLAS as they are and copies any other layout. A zero fill of the result right
+    before the matmul is dropped: gemm writes every element.
+
+    ```mlir
+    linalg.fill ins(%zero : f32) outs(%c : memref<?x?xf32>)
+    linalg.generic {indexing_maps = [(m, k, n) -> (m, k), (m, k, n) -> (k, n), (m, k, n) -> (m, n)],
+                    iterator_types = ["parallel", "reduction", "parallel"]}
+        ins(%a, %b : memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32>) outs(%c : memref<?x?xf32>)
+        attrs = {tensorc.gemm} { mulf, addf }
+    // becomes
+    %pa = memref.extract_aligned_pointer_as_index %a    (likewise %b, %c; offsets and strides from
+    func.call @tensorc_gemm_f32(%m, %n, %k, %pa, %oa, %sam, %sak, ...)   memref.extract_strided_metadata)
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
+}
+
 def MaterializeIfYields : Pass<"tensorc-materialize-if-yields"> {
   let summary = "Copy scf.if yields whose buffer layout one-shot-bufferize cannot know into new tensors";
   let description = [{
     The checked `scf.if`s of the lowering and of tensorc-guard-shape-checks yield a computed value in
     one branch and a `tensor.empty` placeholder (an identity-layout allocation) in the other. When the
-    computed value is a view of an `scf.while` result (a slice of a row-fused reduction tree),
-    one-shot-bufferize of MLIR 22.1.8 types the if's result with a fully dynamic layout but leaves
-    the placeholder branch's `memref<2xf64>` uncast, and the IR no longer verifies (fuzz seed 15868).
-    Such a yield is copied into a new tensor first; yields reached from allocations, function
-    arguments, destinations, `scf.for` inits and nested ifs through views are left alone.
+    computed value is a view (slice, reshape) of a buffer allocated inside the if, or an `scf.while`
+    result (a row-fused reduction tree), one-shot-bufferize of MLIR 22.1.8 types the if's result with
+    a fully dynamic layout but leaves the placeholder branch's `memref<2xf64>` uncast, and the IR no
+    longer verifies (fuzz seed 15868). Such a yield is copied into a new tensor first; new buffers
+    and views of buffers from outside the if (arguments) are yielded as they are.
 
     ```mlir
     %s = tensor.extract_slice %w#0[0, 1] [2, 1] [1, 1] : tensor<?x2xf64> to tensor<2x1xf64>
@@ -128,6 +154,9 @@ def FuseRows : Pass<"tensorc-fuse-rows"> {
     Option<"rows", "rows", "int64_t", /*default=*/"8", "Rows per block">,
     Option<"sumsOnly", "sums-only", "bool", /*default=*/"false",
            "Only block the float sums (no row tiling), for pipelines without fusion">,
+    Option<"blasMatmuls", "blas-matmuls", "bool", /*default=*/"false",
+           "Leave the k loop of matmuls marked tensorc.gemm unblocked: tensorc-matmul-to-blas "
+           "replaces them by BLAS calls, which block k themselves">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
 }

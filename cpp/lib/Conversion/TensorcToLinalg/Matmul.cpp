@@ -1,9 +1,12 @@
-// Lowering of tensorc.matmul (NumPy matmul semantics) to one linalg.generic.
+// Lowering of tensorc.matmul (NumPy matmul semantics) to one linalg.generic, marked `tensorc.gemm`
+// for float32/float64 (tensorc/Transforms/Passes.td: tensorc-matmul-to-blas).
 //
 // The iteration space is ordered (batch..., m, k, n): linalg's loop lowering keeps that order, so the
 // innermost loop walks rows of the rhs and of the result contiguously and LLVM vectorizes it as
 // broadcast(a[m, k]) * b[k, n:n+8] + c[m, n:n+8].
 #include "PopulatePatterns.h"
+
+#include "tensorc/Transforms/Passes.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
@@ -82,7 +85,7 @@ Value lowerMatmulOn(Adapted<MatmulOp> op, Lowering &L, Value lhs, Value rhs) {
   std::string its(nLoops, 'p');
   its[dK] = 'r';
   auto fm = arith::FastMathFlagsAttr::get(b.getContext(), arith::FastMathFlags::contract | arith::FastMathFlags::reassoc);
-  return L.generic(loc, ValueRange{lhs, rhs}, init, maps, its, [fm](OpBuilder &nb2, Location l, ValueRange a) {
+  Value result = L.generic(loc, ValueRange{lhs, rhs}, init, maps, its, [fm](OpBuilder &nb2, Location l, ValueRange a) {
     Value r;
     if (isFloat(a[0].getType()))
       r = nb2.create<arith::AddFOp>(l, a[2], nb2.create<arith::MulFOp>(l, a[0], a[1], fm), fm);
@@ -90,6 +93,11 @@ Value lowerMatmulOn(Adapted<MatmulOp> op, Lowering &L, Value lhs, Value rhs) {
       r = nb2.create<arith::AddIOp>(l, a[2], nb2.create<arith::MulIOp>(l, a[0], a[1]));
     return SmallVector<Value>{r};
   })[0];
+  // float32/float64 matmuls are marked for tensorc-matmul-to-blas (which calls BLAS for them when the
+  // pipeline has one) and for tensorc-fuse-rows (which then leaves their k loop unblocked).
+  if (elt.isF32() || elt.isF64())
+    result.getDefiningOp()->setAttr(kGemmAttr, UnitAttr::get(b.getContext()));
+  return result;
 }
 Value lowerMatmul(Lowering &L, Adapted<MatmulOp> op) {
   Value lhs = op.getLhs(), rhs = op.getRhs();

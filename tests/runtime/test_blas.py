@@ -1,0 +1,136 @@
+"""Float matmuls call a real BLAS (tensorc-matmul-to-blas -> Runtime/Blas.cpp -> the OpenBLAS that
+NumPy ships): every form NumPy's matmul accepts, against NumPy, with the library and without it."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import tensorc as tc
+from conftest import requires_native
+
+pytestmark = requires_native
+
+FLOATS = ["float32", "float64"]
+RTOL = {"float32": 2e-5, "float64": 1e-12}
+
+
+def rand(shape, dtype, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+def close(got, want, dtype):
+    assert got.dtype == want.dtype and got.shape == want.shape
+    scale = max(1.0, float(np.abs(want).max())) if want.size else 1.0
+    np.testing.assert_allclose(got, want, rtol=RTOL[dtype], atol=RTOL[dtype] * scale)
+
+
+def test_numpy_openblas_is_found():
+    info = tc.blas_info()
+    assert info["blas"] and "openblas" in info["path"].lower(), info
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_every_form_and_layout(dtype):
+    a, b = tc.matrix("a", dtype), tc.matrix("b", dtype)
+    forms = [tc.function([a, b], e) for e in (a @ b, a.T @ b, a @ b.T, a.T @ b.T)]
+    for f in forms:
+        assert f"tensorc_gemm_f{dtype[-2:]}(" in f.ir("lowered")
+    for m, k, n in [(3, 4, 5), (1, 7, 1), (130, 70, 90), (64, 64, 64), (1, 1, 1), (777, 13, 2)]:
+        x, y = rand((m, k), dtype), rand((k, n), dtype, 1)
+        xt, yt = np.ascontiguousarray(x.T), np.ascontiguousarray(y.T)
+        for f, args in zip(forms, [(x, y), (xt, y), (x, yt), (xt, yt)]):
+            close(f(*args), x @ y, dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_views_with_any_strides(dtype):
+    # Column-major, negative, every-other and broadcast (stride 0) operands; the runtime copies what
+    # CBLAS cannot take as it is.
+    a, b = tc.matrix("a", dtype), tc.matrix("b", dtype)
+    f = tc.function([a, b], a @ b)
+    x, y = rand((9, 16), dtype), rand((16, 10), dtype, 1)
+    views = [(x, y), (np.asfortranarray(x), np.asfortranarray(y)), (x[::-1], y[:, ::-1]), (x[::2, ::2], y[::2]),
+             (np.broadcast_to(x[:1], (9, 16)), np.broadcast_to(y[:, :1], (16, 10)))]
+    for u, v in views:
+        close(f(u, v), u @ v, dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_vectors_batches_and_broadcast_batches(dtype):
+    x, w, v = tc.tensor3("x", dtype), tc.matrix("w", dtype), tc.vector("v", dtype)
+    t4 = tc.tensor4("t", dtype)
+    f = tc.function([x, w, v, t4], [x @ w, w @ x, w @ v, v @ w, x @ v, v @ x, v @ v, tc.swapaxes(x, 1, 2) @ x,
+                                    t4 @ x, tc.dot(w, v)])
+    X, W, V = rand((4, 6, 6), dtype), rand((6, 6), dtype, 1), rand(6, dtype, 2)
+    T = rand((2, 1, 6, 6), dtype, 3)
+    want = [X @ W, W @ X, W @ V, V @ W, X @ V, V @ X, V @ V, np.swapaxes(X, 1, 2) @ X, T @ X, np.dot(W, V)]
+    for g, w_ in zip(f(X, W, V, T), want):
+        close(np.asarray(g), np.asarray(w_), dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_empty_and_zero_contraction(dtype):
+    a, b = tc.matrix("a", dtype), tc.matrix("b", dtype)
+    f = tc.function([a, b], a @ b)
+    for m, k, n in [(0, 3, 2), (3, 0, 2), (3, 2, 0), (0, 0, 0)]:
+        x, y = np.ones((m, k), dtype), np.ones((k, n), dtype)
+        got = f(x, y)
+        np.testing.assert_array_equal(got, x @ y)  # k = 0: zeros, never uninitialized memory
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_special_values_propagate(dtype):
+    a, b = tc.matrix("a", dtype), tc.matrix("b", dtype)
+    f = tc.function([a, b], a @ b)
+    x = np.array([[np.inf, 1.0], [np.nan, 0.0], [1.0, 2.0]], dtype)
+    y = np.array([[1.0, 0.0], [2.0, np.inf]], dtype)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(f(x, y), x @ y)
+
+
+def test_integer_matmul_stays_in_mlir():
+    a, b = tc.matrix("a", "int64"), tc.matrix("b", "int64")
+    f = tc.function([a, b], a @ b)
+    x = np.arange(12).reshape(3, 4)
+    np.testing.assert_array_equal(f(x, x.T), x @ x.T)
+    assert "tensorc_gemm" not in f.ir("lowered")
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+def test_without_blas_matmuls_compile_to_loops(tmp_path):
+    # TENSORC_BLAS=none: the MLIR loops, same results; the cache keeps the two kinds of objects apart.
+    code = """
+        import numpy as np, tensorc as tc
+        a, b = tc.matrix("a", "float64"), tc.tensor3("b", "float64")
+        f = tc.function([a, b], [a @ a.T, b @ a])
+        x = np.random.default_rng(0).standard_normal((5, 5)); y = np.random.default_rng(1).standard_normal((2, 3, 5))
+        got = f(x, y)
+        assert np.allclose(got[0], x @ x.T, rtol=1e-12) and np.allclose(got[1], y @ x, rtol=1e-12)
+        print(tc.blas_info()["blas"], "tensorc_gemm" in f.ir("lowered"))
+    """
+    cache = str(tmp_path / "cache")
+    without = _run(code, TENSORC_BLAS="none", TENSORC_CACHE_DIR=cache)
+    assert without.returncode == 0 and without.stdout.split() == ["None", "False"], without.stderr[-2000:]
+    with_blas = _run(code, TENSORC_CACHE_DIR=cache)
+    assert with_blas.returncode == 0 and with_blas.stdout.split()[-1] == "True", with_blas.stderr[-2000:]
+
+
+def test_a_bad_tensorc_blas_is_a_clear_error():
+    result = _run("""
+        import numpy as np, tensorc as tc
+        a = tc.matrix("a")
+        try:
+            tc.function([a], a @ a)(np.ones((2, 2), np.float32))
+        except RuntimeError as e:
+            print("RuntimeError:", e)
+    """, TENSORC_BLAS="/nonexistent/libblas.so")
+    assert "TENSORC_BLAS='/nonexistent/libblas.so' cannot be used" in result.stdout, result.stdout + result.stderr
