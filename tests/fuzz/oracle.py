@@ -35,7 +35,8 @@ accuracy of pairwise summation, which is what NumPy does); one of the perturbed 
 sums, means and matmuls in long double (rounded back to the result dtype), so that a result that
 overflows on the way in one summation order and not in another (inf in one, nan or finite in the
 other) counts as ill-conditioned. Graph inputs are never perturbed (sin of a
-huge input must be right), exact operations (+ - * / comparisons, casts) are never perturbed. An
+huge input must be right), exact operations (+ - * / comparisons, casts) are never perturbed; two
+more runs perturb every inexact step by its full size, one upwards and one downwards. An
 element whose NumPy value changes class (finite/inf/nan) or, for ints and bools, changes at all
 under the perturbation is ill-conditioned and is not compared.
 """
@@ -90,13 +91,13 @@ def describe_error(e: BaseException) -> str:
 
 # ---- the NumPy side ---------------------------------------------------------------------------------
 
-def _perturb(x, delta, rng):
+def _perturb(x, delta, rng, direction=0):
     x = np.asarray(x)
     if x.dtype.kind != "f":
         x = x.astype(np.float64)
     if x.size == 0 or delta == 0:
         return x
-    u = rng.uniform(-1.0, 1.0, x.shape)
+    u = np.full(x.shape, float(direction)) if direction else rng.uniform(-1.0, 1.0, x.shape)
     with np.errstate(all="ignore"):
         return (x.astype(np.float64) * (1.0 + delta * u)).astype(x.dtype)
 
@@ -109,11 +110,13 @@ def _eps(dt):
 _WIDENABLE = {"reduce_sum", "reduce_mean", "matmul", "dot"}
 
 
-def numpy_run(case: Case, call: int, noise_seed=None, scale=False):
+def numpy_run(case: Case, call: int, noise_seed=None, scale=False, direction=0):
     """The outputs NumPy computes for one call (np.asarray'd), or the exception it raised.
     With noise_seed, the inexact steps are perturbed (see the module docstring); with scale too, sums
     and matmuls are also evaluated in long double and rounded back, which exposes results that depend
-    on the summation order through an intermediate overflow."""
+    on the summation order through an intermediate overflow. With direction (+1 or -1) every
+    perturbation is its full size that way, so that a value at a rounding boundary is pushed across
+    it (a float32 tanh 1 ulp below 1.0, cast to int, is 0 or 1: seed 16520)."""
     rng = np.random.default_rng(noise_seed) if noise_seed is not None else None
     env = {i.name: i.data[call] for i in case.inputs}
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -126,7 +129,7 @@ def numpy_run(case: Case, call: int, noise_seed=None, scale=False):
                 for a in node.args:
                     v = np.asarray(env[a])
                     dt = v.dtype if v.dtype.kind == "f" else np.float64
-                    local[a] = _perturb(v, _eps(dt) * (2 + math.log2(max(v.size, 1))), rng)
+                    local[a] = _perturb(v, _eps(dt) * (2 + math.log2(max(v.size, 1))), rng, direction)
                     if wide:
                         local[a] = local[a].astype(np.longdouble)
             try:
@@ -141,12 +144,12 @@ def numpy_run(case: Case, call: int, noise_seed=None, scale=False):
             if rng is not None and node.noise and node.noise[0] == "out":
                 v = np.asarray(value)
                 if v.dtype.kind == "f":
-                    value = _perturb(v, 1e-6 if v.dtype == np.float32 else 1e-14, rng)
+                    value = _perturb(v, 1e-6 if v.dtype == np.float32 else 1e-14, rng, direction)
             if rng is not None and node.noise and node.noise[0] == "in" and node.op.split(":")[0] in (
                     "softmax", "log_softmax", "logsumexp", "reduce_var", "reduce_std"):
                 v = np.asarray(value)
                 if v.dtype.kind == "f":
-                    value = _perturb(v, 1e-6 if v.dtype == np.float32 else 1e-14, rng)
+                    value = _perturb(v, 1e-6 if v.dtype == np.float32 else 1e-14, rng, direction)
             env[node.name] = value
     return [np.asarray(env[o]) for o in case.outputs], None
 
@@ -159,8 +162,10 @@ class Reference:
         self.error = self.outputs if isinstance(self.outputs, BaseException) else None
         self.noisy = []
         if self.error is None:
-            for k in range(NOISE_RUNS):
-                out, _ = numpy_run(case, call, noise_seed=1000 * case.seed + 10 * call + k, scale=(k == 0))
+            # NOISE_RUNS random perturbations, then one at full size upwards and one downwards
+            for k, direction in [(k, 0) for k in range(NOISE_RUNS)] + [(NOISE_RUNS, 1), (NOISE_RUNS + 1, -1)]:
+                out, _ = numpy_run(case, call, noise_seed=1000 * case.seed + 10 * call + k, scale=(k == 0),
+                                   direction=direction)
                 if isinstance(out, BaseException):
                     continue
                 self.noisy.append(out)

@@ -196,3 +196,19 @@ func.func @static_long(%x: tensor<1025xf64>) -> tensor<f64> {
   %0 = tensorc.reduce_sum %x axes = [0] : tensor<1025xf64> -> tensor<f64>
   return %0 : tensor<f64>
 }
+
+// -----
+
+// Must not fuse the column reductions of a softmax over axis 0 into the row tiles: each tile would
+// need all rows of them, and would recompute both in every block (fuzz seed 6024 ran in n^2 time).
+// The reductions run once, before the tiled normalization.
+// CHECK-LABEL: func.func @softmax_over_rows
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
+// CHECK: scf.for {{.*}} step %c8
+// CHECK-NOT: "reduction"
+// CHECK: scf.yield
+func.func @softmax_over_rows(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %0 = tensorc.softmax %x axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
