@@ -240,6 +240,8 @@ WORKLOADS = {
                     tensorc=_tc_matmul, jax=lambda: _jax(lambda a, b: a @ b), pytensor=_pt_matmul, rtol=1e-3),
     "W5 64": dict(inputs=lambda: _two_mats(64), ref=lambda a, b: a @ b, numpy=lambda: (lambda a, b: a @ b),
                   tensorc=_tc_matmul, jax=lambda: _jax(lambda a, b: a @ b), pytensor=_pt_matmul, rtol=1e-3),
+    "W5 777": dict(inputs=lambda: _two_mats(777), ref=lambda a, b: a @ b, numpy=lambda: (lambda a, b: a @ b),
+                   tensorc=_tc_matmul, jax=lambda: _jax(lambda a, b: a @ b), pytensor=_pt_matmul, rtol=1e-3),
     "W6": dict(inputs=lambda: (np.arange(8, dtype=np.float32),), ref=lambda x: x + 1,
                numpy=lambda: (lambda x: x + 1), tensorc=_tc_add1, jax=lambda: _jax(lambda x: x + 1),
                pytensor=_pt_add1, unit="us"),

@@ -3,6 +3,9 @@
 // RUN: tensorc-opt %s -split-input-file -tensorc-lower-to-linalg -canonicalize -tensorc-fuse -tensorc-fuse-rows='rows=4' | FileCheck %s --check-prefix=ROWS4
 // Without fusion (FAST_COMPILE) the pipeline still blocks the float sums, and tiles nothing:
 // RUN: tensorc-opt %s -split-input-file -tensorc-lower-to-linalg -canonicalize -tensorc-fuse-rows='sums-only=true' | FileCheck %s --check-prefix=SUMS
+// With BLAS matmuls (the pipelines' blas=true), a block that computes a matmul has gemm-rows rows,
+// and matmuls are not blocked along k:
+// RUN: tensorc-opt %s -split-input-file -tensorc-lower-to-linalg -canonicalize -tensorc-fuse -tensorc-fuse-rows='blas-matmuls=true' | FileCheck %s --check-prefix=BLAS
 
 // CHECK-LABEL: func.func @softmax
 // CHECK: %[[C8:.+]] = arith.constant 8 : index
@@ -211,4 +214,29 @@ func.func @static_long(%x: tensor<1025xf64>) -> tensor<f64> {
 func.func @softmax_over_rows(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %0 = tensorc.softmax %x axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+// A matmul's elementwise epilogue is tiled by rows with the matmul fused into each block, so the block
+// is computed and then activated while it is in cache. Without BLAS the matmul's k loop is blocked
+// for accuracy (an scf.while tree); with BLAS (gemm blocks k itself) it is not, and each block has
+// 256 rows (one gemm call packs the whole rhs).
+// CHECK-LABEL: func.func @matmul_epilogue
+// CHECK: scf.for {{.*}} step %c8
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: scf.while
+// BLAS-LABEL: func.func @matmul_epilogue
+// BLAS: %[[C256:.+]] = arith.constant 256 : index
+// BLAS-NOT: scf.while
+// BLAS: scf.for {{.*}} step %[[C256]]
+// BLAS: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
+// BLAS-SAME: tensorc.gemm
+// BLAS: math.tanh
+// BLAS-NOT: scf.while
+// BLAS: return
+func.func @matmul_epilogue(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %m = tensorc.matmul %a, %b : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %t = tensorc.tanh %m : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %t : tensor<?x?xf32>
 }

@@ -154,6 +154,8 @@ def FuseRows : Pass<"tensorc-fuse-rows"> {
     Option<"rows", "rows", "int64_t", /*default=*/"8", "Rows per block">,
     Option<"sumsOnly", "sums-only", "bool", /*default=*/"false",
            "Only block the float sums (no row tiling), for pipelines without fusion">,
+    Option<"gemmRows", "gemm-rows", "int64_t", /*default=*/"256",
+           "Rows per block when the block computes a BLAS matmul (with blas-matmuls)">,
     Option<"blasMatmuls", "blas-matmuls", "bool", /*default=*/"false",
            "Leave the k loop of matmuls marked tensorc.gemm unblocked: tensorc-matmul-to-blas "
            "replaces them by BLAS calls, which block k themselves">,
