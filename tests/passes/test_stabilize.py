@@ -276,6 +276,46 @@ def test_exp_log_softmax(dtype):
     assert "tensorc.log_softmax" in graph and "tensorc.softmax " not in graph, graph
 
 
+# ---- softmax as NumPy code spells it ---------------------------------------------------------------
+
+def _naive_softmax(x, axis):
+    e = np.exp(x)
+    return e / e.sum(axis, keepdims=True)
+
+
+def _shifted_softmax(x, axis):
+    e = np.exp(x - x.max(axis, keepdims=True))
+    return e / e.sum(axis, keepdims=True)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("spelling", [_naive_softmax, _shifted_softmax])
+def test_spelled_softmax(dtype, spelling):
+    """Both spellings become tensorc.softmax: right at logits x1000, where the naive one gives nan."""
+    x = tc.matrix("x", dtype)
+    for axis in (1, 0, -1):
+        opt, naive = both([x], spelling(x, axis))
+        assert "tensorc.softmax" in opt.ir("graph") and "tensorc.exp" not in opt.ir("graph"), opt.ir("graph")
+        for scale in (1, 1000):
+            data = randn((6, 5), dtype, scale)
+            want = np.exp(ref_log_softmax(data.astype(np.float64), axis))
+            close(opt(data), want, dtype)
+        if spelling is _naive_softmax:  # the shifted spelling is stable as written, only slower
+            assert np.isnan(naive(randn((6, 5), dtype, 1000))).any()
+
+
+@pytest.mark.parametrize("spelling", [_naive_softmax, _shifted_softmax])
+def test_spelled_softmax_cross_entropy(spelling):
+    """W2 in NumPy spelling, -log(p[arange(n), y]).mean(): one softmax_cross_entropy, finite at x1000."""
+    x, y = tc.matrix("x", np.float32), tc.vector("y", "int64")
+    p = spelling(x, -1)
+    f = function([x, y], -tc.log(p[tc.arange(x.shape[0]), y]).mean())
+    assert "tensorc.softmax_cross_entropy" in f.ir("graph"), f.ir("graph")
+    data, labels = randn((64, 10), np.float32, 1000), np.arange(64) % 10
+    want = -ref_log_softmax(data.astype(np.float64), 1)[np.arange(64), labels].mean()
+    np.testing.assert_allclose(f(data, labels), want, rtol=1e-5)
+
+
 # ---- log1p, expm1 ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", FLOATS_F64_LOG1P)
@@ -382,7 +422,7 @@ def test_log1mexp(dtype, form):
 def test_rewrite_names_and_exclusion():
     """Every rewrite has a name that modes accept; excluding one rewrite leaves the others on."""
     names = tc.rewrite_names()["stabilize"]
-    for n in ["log-softmax", "sub-logsumexp", "logsumexp", "log1p", "expm1", "log-sigmoid",
+    for n in ["log-softmax", "sub-logsumexp", "logsumexp", "spelled-softmax", "log1p", "expm1", "log-sigmoid",
               "log-one-minus-sigmoid", "one-minus-sigmoid", "exp-ratio-sigmoid", "softplus", "log1mexp",
               "softmax-cross-entropy"]:
         assert n in names

@@ -235,6 +235,49 @@ struct SubLogSumExp : NamedPattern<SubOp> {
   }
 };
 
+/// The reduction over one axis whose result broadcasts back along it that `v` is:
+/// `R(x, [a], keepdims=true)`, or `expand_dims(R(x, [a], keepdims=false), [a])` (the frontend's
+/// rank alignment of `e / e.sum(0)`, `e / e.sum()` of a vector included). Null otherwise.
+template <typename R>
+R keptReduction(Value v) {
+  if (auto r = v.getDefiningOp<R>())
+    return r.getAxes().size() == 1 && r.getKeepdims() ? r : R();
+  auto ed = v.getDefiningOp<ExpandDimsOp>();
+  if (!ed || ed.getAxes().size() != 1)
+    return R();
+  auto r = ed.getX().template getDefiningOp<R>();
+  if (!r || r.getAxes().size() != 1 || r.getKeepdims() || r.getAxes()[0] != ed.getAxes()[0])
+    return R();
+  return r;
+}
+
+/// softmax as NumPy code spells it: exp(x) / sum(exp(x), axis=a, keepdims=True), and the max-shifted
+/// e = exp(x - max(x, axis=a, keepdims=True)); e / sum(e, axis=a, keepdims=True) -> softmax(x, a).
+/// The naive spelling overflows to inf/inf = nan from x ~ 89 (float32) on; the shifted one is
+/// stable but takes three passes over memory. On a row holding +inf the result is softmax's (nan
+/// for the row, as SciPy), where the naive formula gives nan beside zeros.
+struct SpelledSoftmax : NamedPattern<DivOp> {
+  using NamedPattern::NamedPattern;
+  LogicalResult matchAndRewrite(DivOp op, PatternRewriter &rw) const override {
+    auto exp = unaryOf<ExpOp>(op.getLhs());
+    if (!isFloat(op) || !exp || op.getType() != exp.getType())
+      return failure();
+    auto sum = keptReduction<ReduceSumOp>(op.getRhs());
+    if (!sum || sum.getX() != exp.getResult())
+      return failure();
+    int64_t axis = sum.getAxes()[0];
+    Value x = exp.getX();
+    // exp(x - max(x)): softmax does not depend on a shift along its axis.
+    if (auto sub = x.getDefiningOp<SubOp>(); sub && sub.getLhs().getType() == sub.getType()) {
+      auto mx = keptReduction<ReduceMaxOp>(sub.getRhs());
+      if (mx && mx.getX() == sub.getLhs() && mx.getAxes()[0] == axis)
+        x = sub.getLhs();
+    }
+    rw.replaceOpWithNewOp<SoftmaxOp>(op, op.getType(), x, (uint64_t)axis);
+    return success();
+  }
+};
+
 /// log(reduce_sum(exp(x), axes, keepdims)) -> logsumexp(x, axes, keepdims) (max-shifted).
 struct LogSumExpOfExp : NamedPattern<LogOp> {
   using NamedPattern::NamedPattern;
@@ -432,6 +475,7 @@ void populateStabilizations(RewritePatternSet &p) {
   p.add<LogOfSoftmax>(ctx, "log-softmax");
   p.add<SubLogSumExp>(ctx, "sub-logsumexp");
   p.add<LogSumExpOfExp>(ctx, "logsumexp");
+  p.add<SpelledSoftmax>(ctx, "spelled-softmax");
   p.add<LogOnePlus>(ctx, "log1p");
   p.add<ExpMinusOne, ExpPlusMinusOne>(ctx, "expm1");
   p.add<LogSigmoid>(ctx, "log-sigmoid");

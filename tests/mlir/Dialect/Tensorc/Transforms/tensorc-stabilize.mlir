@@ -173,6 +173,60 @@ func.func @logsumexp_no_match(%x: tensor<?x?xf32>) -> (tensor<?xf32>, tensor<?xf
 
 // -----
 
+// === spelled-softmax: exp(x) / sum(exp(x), a, keepdims), and its max-shifted spelling -> softmax(x, a)
+
+// CHECK-LABEL: func.func @spelled_softmax
+// CHECK-NEXT: %[[A:.*]] = tensorc.softmax %arg0 axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+// CHECK-NEXT: %[[B:.*]] = tensorc.softmax %arg0 axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
+// CHECK-NEXT: %[[C:.*]] = tensorc.softmax %arg1 axis = 0 : tensor<?xf64> -> tensor<?xf64>
+// CHECK-NEXT: return %[[A]], %[[B]], %[[C]]
+func.func @spelled_softmax(%x: tensor<?x?xf32>, %v: tensor<?xf64>) -> (tensor<?x?xf32>, tensor<?x?xf32>, tensor<?xf64>) {
+  // naive, keepdims=True
+  %0 = tensorc.exp %x : tensor<?x?xf32> -> tensor<?x?xf32>
+  %1 = tensorc.reduce_sum %0 axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %2 = tensorc.div %0, %1 : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  // max-shifted over axis 0, the sum's axis put back by expand_dims
+  %m = tensorc.reduce_max %x axes = [0] {keepdims = true} : tensor<?x?xf32> -> tensor<1x?xf32>
+  %d = tensorc.sub %x, %m : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %e = tensorc.exp %d : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tensorc.reduce_sum %e axes = [0] : tensor<?x?xf32> -> tensor<?xf32>
+  %se = tensorc.expand_dims %s [0] : tensor<?xf32> -> tensor<1x?xf32>
+  %3 = tensorc.div %e, %se : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  // a vector divided by its 0-d sum (e / e.sum(), ranks aligned by the frontend's expand_dims)
+  %ve = tensorc.exp %v : tensor<?xf64> -> tensor<?xf64>
+  %vs = tensorc.reduce_sum %ve axes = [0] : tensor<?xf64> -> tensor<f64>
+  %vse = tensorc.expand_dims %vs [0] : tensor<f64> -> tensor<1xf64>
+  %4 = tensorc.div %ve, %vse : tensor<?xf64>, tensor<1xf64> -> tensor<?xf64>
+  return %2, %3, %4 : tensor<?x?xf32>, tensor<?x?xf32>, tensor<?xf64>
+}
+
+// Must not fire: the sum of another exp, a sum over two axes, a row sum without keepdims (NumPy
+// broadcasts it along the rows), a shift along another axis (the rewrite keeps that shift).
+// CHECK-LABEL: func.func @spelled_softmax_no_match
+// CHECK-COUNT-3: tensorc.div
+// CHECK: %[[S:.*]] = tensorc.sub %arg0
+// CHECK: tensorc.softmax %[[S]] axis = 1
+// CHECK-NOT: tensorc.softmax
+func.func @spelled_softmax_no_match(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>) {
+  %ex = tensorc.exp %x : tensor<?x?xf32> -> tensor<?x?xf32>
+  %ey = tensorc.exp %y : tensor<?x?xf32> -> tensor<?x?xf32>
+  %sy = tensorc.reduce_sum %ey axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %0 = tensorc.div %ex, %sy : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %s2 = tensorc.reduce_sum %ex axes = [0, 1] {keepdims = true} : tensor<?x?xf32> -> tensor<1x1xf32>
+  %1 = tensorc.div %ex, %s2 : tensor<?x?xf32>, tensor<1x1xf32> -> tensor<?x?xf32>
+  %s3 = tensorc.reduce_sum %ex axes = [1] : tensor<?x?xf32> -> tensor<?xf32>
+  %s3e = tensorc.expand_dims %s3 [0] : tensor<?xf32> -> tensor<1x?xf32>
+  %2 = tensorc.div %ex, %s3e : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %m = tensorc.reduce_max %x axes = [0] {keepdims = true} : tensor<?x?xf32> -> tensor<1x?xf32>
+  %d = tensorc.sub %x, %m : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %e = tensorc.exp %d : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tensorc.reduce_sum %e axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %3 = tensorc.div %e, %s : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  return %0, %1, %2, %3 : tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>
+}
+
+// -----
+
 // === exp(log_softmax(x)) is not rewritten into softmax(x): they differ on a row holding +inf
 // (exp of SciPy's log_softmax is 0 beside the nan, softmax is nan everywhere; fuzz seed 14206).
 

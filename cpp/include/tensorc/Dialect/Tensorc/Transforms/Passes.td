@@ -53,6 +53,7 @@ def Stabilize : Pass<"tensorc-stabilize"> {
     log(softmax(x))                    -> log_softmax(x)      (also through gather / transpose / slices)
     x - logsumexp(x, keepdims)         -> log_softmax(x)
     log(sum(exp(x)))                   -> logsumexp(x)        (max-shifted)
+    exp(x) / sum(exp(x), keepdims)     -> softmax(x)          (also max-shifted: e = exp(x - max(x)))
     log(1 + x)                         -> log1p(x)
     exp(x) - 1                         -> expm1(x)
     log(sigmoid(x))                    -> -softplus(-x)
@@ -63,6 +64,9 @@ def Stabilize : Pass<"tensorc-stabilize"> {
     log(1 - exp(x)), log(-expm1(x))    -> log1mexp(x)
     -log_softmax(x)[arange(n), y]      -> softmax_cross_entropy(x, y)   (never forms log(0))
     ```
+
+    On a row holding +inf the spelled softmax becomes softmax's value (nan for the row, as SciPy)
+    where the naive formula gives nan beside zeros: the cost of recognizing it.
 
     exp(log_softmax(x)) stays as written: it is stable already, and softmax is not its equal on a row
     holding +inf (SciPy's log_softmax gives nan there and -inf elsewhere, so exp gives 0 beside the
