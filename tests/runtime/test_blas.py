@@ -134,3 +134,15 @@ def test_a_bad_tensorc_blas_is_a_clear_error():
             print("RuntimeError:", e)
     """, TENSORC_BLAS="/nonexistent/libblas.so")
     assert "TENSORC_BLAS='/nonexistent/libblas.so' cannot be used" in result.stdout, result.stdout + result.stderr
+
+
+def test_matmul_with_an_operand_folded_into_its_body():
+    # Fusion folds a fill operand into the matmul's body as a constant; such an op is no longer a
+    # product of its operands and stays as loops (fuzz seed 595: dot(zeros_like(a), a) read garbage).
+    a, m = tc.vector("a", "float64"), tc.matrix("m", "float32")
+    f = tc.function([a, m], [tc.dot(tc.zeros_like(a), a), tc.ones_like(m) @ m, m @ tc.full_like(m, 2.0)])
+    x, y = np.array([3.0, 1.0, 1.0, 4.0, -2.0, 4.0, -4.0]), rand((3, 3), "float32")
+    got = f(x, y)
+    assert got[0] == 0.0
+    close(got[1], np.ones_like(y) @ y, "float32")
+    close(got[2], y @ np.full_like(y, 2.0), "float32")

@@ -35,7 +35,7 @@ bool fedByGemm(linalg::GenericOp g, int depth = 0) {
   if (depth > 8)
     return false;
   for (Value v : g.getDpsInputs())
-    if (auto p = v.getDefiningOp<linalg::GenericOp>(); p && (p->hasAttr(tensorc::kGemmAttr) || fedByGemm(p, depth + 1)))
+    if (auto p = v.getDefiningOp<linalg::GenericOp>(); p && (tensorc::isBlasGemm(p) || fedByGemm(p, depth + 1)))
       return true;
   return false;
 }
@@ -467,7 +467,7 @@ struct FuseRowsPass : tensorc::impl::FuseRowsBase<FuseRowsPass> {
     getOperation()->walk([&](linalg::GenericOp g) {
       // (A sum whose result is unused, such as one that was just fused into every row tile, is left
       // for canonicalization to delete.)
-      if (floatSumAdd(g) && !g->use_empty() && !(blasMatmuls && g->hasAttr(tensorc::kGemmAttr)))
+      if (floatSumAdd(g) && !g->use_empty() && !(blasMatmuls && tensorc::isBlasGemm(g)))
         sums.push_back(g);
     });
     for (linalg::GenericOp g : sums)

@@ -45,6 +45,29 @@ func::FuncOp gemmDecl(ModuleOp module, Type elt) {
   return f;
 }
 
+} // namespace
+
+bool tensorc::isBlasGemm(linalg::GenericOp g) {
+  if (!g->hasAttr(kGemmAttr) || g.getNumDpsInits() != 1 || g.getNumDpsInputs() < 1 || g.getNumDpsInputs() > 2)
+    return false;
+  // The body must still be acc + a * b of the block arguments: fusion may have folded an operand in
+  // (a zero fill becomes a constant in the body: dot(zeros_like(a), a), fuzz seed 595), and then
+  // the op is no longer a product of its operands.
+  Block &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getNumOperands() == 1 ? yield.getOperand(0).getDefiningOp<arith::AddFOp>() : arith::AddFOp();
+  if (!add || body.getOperations().size() != 3)
+    return false;
+  BlockArgument acc = body.getArgument(g.getNumDpsInputs());
+  Value other = add.getLhs() == acc ? add.getRhs() : add.getRhs() == acc ? add.getLhs() : Value();
+  auto mul = other ? other.getDefiningOp<arith::MulFOp>() : arith::MulFOp();
+  if (!mul)
+    return false;
+  BlockArgument a = body.getArgument(0), b = body.getArgument(g.getNumDpsInputs() - 1);
+  return (mul.getLhs() == a && mul.getRhs() == b) || (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+namespace {
 /// The loops of a marked matmul, which tensorc-lower-to-linalg orders (batch..., m?, k, n?): k is the
 /// one reduction; m exists when the lhs has two dims or more (its map ends in m, k).
 struct GemmLoops {
@@ -54,7 +77,7 @@ struct GemmLoops {
 std::optional<GemmLoops> gemmLoops(linalg::GenericOp g) {
   SmallVector<utils::IteratorType> its = g.getIteratorTypesArray();
   // One input: canonicalization merged the operands of a product of a vector with itself (same
-  // value, same map), v @ v.
+  // value, same map), v @ v (isBlasGemm has checked that the body multiplies it by itself).
   if (g.getNumReductionLoops() != 1 || g.getNumDpsInputs() < 1 || g.getNumDpsInputs() > 2 ||
       g.getNumDpsInits() != 1)
     return std::nullopt;
@@ -123,7 +146,7 @@ struct MatmulToBlasPass : tensorc::impl::MatmulToBlasBase<MatmulToBlasPass> {
   void runOnOperation() override {
     SmallVector<linalg::GenericOp> gemms;
     getOperation()->walk([&](linalg::GenericOp g) {
-      if (g->hasAttr(tensorc::kGemmAttr) && g.hasPureBufferSemantics())
+      if (g.hasPureBufferSemantics() && tensorc::isBlasGemm(g))
         gemms.push_back(g);
     });
     for (linalg::GenericOp g : gemms)

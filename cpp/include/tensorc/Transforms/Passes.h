@@ -6,7 +6,7 @@
 
 namespace mlir {
 namespace tensor { class TensorDialect; }
-namespace linalg { class LinalgDialect; }
+namespace linalg { class LinalgDialect; class GenericOp; }
 namespace arith { class ArithDialect; }
 namespace math { class MathDialect; }
 namespace scf { class SCFDialect; }
@@ -18,6 +18,10 @@ namespace tensorc {
 /// Unit attribute of the linalg.generic a float32/float64 tensorc.matmul lowers to: the op
 /// tensorc-matmul-to-blas turns into BLAS calls, and whose k loop tensorc-fuse-rows then leaves alone.
 inline constexpr llvm::StringLiteral kGemmAttr = "tensorc.gemm";
+
+/// Whether `g` is marked tensorc.gemm and still computes acc + a * b of its operands (fusion may have
+/// changed a marked op since the lowering). Defined in MatmulToBlas.cpp.
+bool isBlasGemm(mlir::linalg::GenericOp g);
 
 #define GEN_PASS_DECL
 #include "tensorc/Transforms/Passes.h.inc"
