@@ -59,6 +59,22 @@ def _tc_softmax():
     return _tc_compile(lambda x: tc.softmax(x, axis=-1))
 
 
+def _tc_softmax_spelled():
+    # NumPy's spelling, traced: tensorc-stabilize recognizes it as softmax.
+    return _tc_compile(lambda x: _softmax(x, np))
+
+
+def _tc_w2_spelled():
+    # _w2_numpy's softmax spelled out with NumPy calls, traced (np.arange of a traced size is tc.arange).
+    import tensorc as tc
+
+    def w2(x, y):
+        e = np.exp(x)
+        p = e / e.sum(axis=1, keepdims=True)
+        return -np.mean(np.log(p)[tc.arange(y.shape[0]), y])
+    return _tc_compile(w2)
+
+
 def _tc_layernorm():
     return _tc_compile(lambda x: _layernorm(x, np))
 
@@ -252,6 +268,10 @@ WORKLOADS = {
     "W7 softmax": dict(inputs=lambda: _mat(8192, 512), ref=lambda x: _softmax(x, np),
                        numpy=lambda: (lambda x: _softmax(x, np)), tensorc=_tc_softmax, jax=_jax_softmax,
                        pytensor=_pt_softmax, **_torch_builders(_torch_softmax)),
+    "W7 softmax spelled": dict(inputs=lambda: _mat(8192, 512), ref=lambda x: _softmax(x, np),
+                               numpy=lambda: (lambda x: _softmax(x, np)), tensorc=_tc_softmax_spelled),
+    "W2 spelled x1000": dict(inputs=lambda: _logits(1000.0), ref=_w2_ref, numpy=lambda: _w2_numpy,
+                             tensorc=_tc_w2_spelled),
     "W7 layernorm": dict(inputs=lambda: _mat(8192, 512), ref=lambda x: _layernorm(x, np),
                          numpy=lambda: (lambda x: _layernorm(x, np)), tensorc=_tc_layernorm, jax=_jax_layernorm,
                          pytensor=_pt_layernorm, **_torch_builders(_torch_layernorm)),
