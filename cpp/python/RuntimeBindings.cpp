@@ -41,11 +41,9 @@ void bindRuntime(nb::module_ &m) {
 
   // The BLAS behind compiled matmuls (tensorc/runtime/blas.py finds it).
   m.def("load_blas", &tensorc::runtime::loadBlas, nb::arg("path"), nb::arg("sgemm"), nb::arg("dgemm"),
-        nb::arg("int64_indices"), nb::arg("set_threads") = "",
+        nb::arg("int64_indices"),
         "dlopen a CBLAS library for tensorc-matmul-to-blas's gemm calls; returns '' or why it failed.");
   m.def("loaded_blas", &tensorc::runtime::loadedBlas, "Path of the BLAS in use, '' when none.");
-  m.def("set_blas_threads", &tensorc::runtime::setBlasThreads, nb::arg("threads"),
-        "Number of threads of the loaded BLAS.");
 
   nb::class_<Kernel>(m, "Kernel", nb::is_weak_referenceable(),
                      "A compiled object loaded into the process JIT, callable through the "

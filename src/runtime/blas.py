@@ -25,9 +25,13 @@ _lock = threading.Lock()
 _state: dict = {}
 
 
+#: TENSORC_BLAS values that ask for no BLAS (MLIR loops)
+_OFF = ("none", "0", "off", "false")
+
+
 def _candidates():
     env = os.environ.get("TENSORC_BLAS", "").strip()
-    if env.lower() in ("none", "0", "off", "false"):
+    if env.lower() in _OFF:
         return
     if env:
         yield env, "TENSORC_BLAS"
@@ -42,15 +46,13 @@ def _candidates():
             module = importlib.import_module(package)
         except ImportError:
             continue
-        yield os.path.join(module.get_lib_dir(), module.get_library() if module.get_library().endswith(".so")
-                           else "lib" + module.get_library() + ".so"), package
+        name = module.get_library()
+        yield os.path.join(module.get_lib_dir(), name if name.endswith(".so") else f"lib{name}.so"), package
 
 
-# (sgemm, dgemm, ILP64, set_num_threads) spellings, most specific first.
-_SYMBOLS = [("scipy_cblas_sgemm64_", "scipy_cblas_dgemm64_", True, "scipy_openblas_set_num_threads64_"),
-            ("scipy_cblas_sgemm", "scipy_cblas_dgemm", False, "scipy_openblas_set_num_threads"),
-            ("cblas_sgemm64_", "cblas_dgemm64_", True, "openblas_set_num_threads64_"),
-            ("cblas_sgemm", "cblas_dgemm", False, "openblas_set_num_threads")]
+# (sgemm, dgemm, ILP64) spellings, most specific first.
+_SYMBOLS = [("scipy_cblas_sgemm64_", "scipy_cblas_dgemm64_", True), ("scipy_cblas_sgemm", "scipy_cblas_dgemm", False),
+            ("cblas_sgemm64_", "cblas_dgemm64_", True), ("cblas_sgemm", "cblas_dgemm", False)]
 
 
 def _open(path: str):
@@ -61,9 +63,9 @@ def _open(path: str):
         lib = ctypes.CDLL(path)
     except OSError as e:
         return None, [f"{path}: {e}"]
-    for sgemm, dgemm, ilp64, threads in _SYMBOLS:
+    for sgemm, dgemm, ilp64 in _SYMBOLS:
         if hasattr(lib, sgemm) and hasattr(lib, dgemm):
-            error = _tensorc.load_blas(path, sgemm, dgemm, ilp64, threads if hasattr(lib, threads) else "")
+            error = _tensorc.load_blas(path, sgemm, dgemm, ilp64)
             return (None, [error]) if error else (f"{os.path.basename(path)} ({sgemm})", [])
     return None, [f"{path}: no CBLAS sgemm/dgemm symbols"]
 
@@ -81,7 +83,7 @@ def ensure() -> str | None:
             if found:
                 found = f"{source}: {found}"
                 break
-        if env.strip() and env.strip().lower() not in ("none", "0", "off", "false") and not found:
+        if env.strip() and env.strip().lower() not in _OFF and not found:
             raise RuntimeError(f"TENSORC_BLAS={env!r} cannot be used: {'; '.join(why)}")
         _state.update(env=env, id=found, why=why)
         return found

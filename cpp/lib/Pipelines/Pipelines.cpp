@@ -131,9 +131,14 @@ void buildOptimize(OpPassManager &pm, const ModeOptions &mode) {
 void buildToLinalg(OpPassManager &pm, const ModeOptions &mode) {
   std::string text = mode.dynamicBroadcast ? "tensorc-lower-to-linalg{dynamic-broadcast=true}" : "tensorc-lower-to-linalg";
   text += ",canonicalize,cse,resolve-ranked-shaped-type-result-dims,canonicalize,func.func(tensorc-guard-shape-checks),";
-  std::string blasOption = mode.blas ? " blas-matmuls=true" : "";
-  text += uses(mode, "fuse") ? (mode.blas ? "tensorc-fuse,tensorc-fuse-rows{blas-matmuls=true}" : "tensorc-fuse,tensorc-fuse-rows")
-                             : "tensorc-fuse-rows{sums-only=true" + blasOption + "}";
+  std::vector<std::string> rowOptions;
+  if (!uses(mode, "fuse"))
+    rowOptions.push_back("sums-only=true");
+  if (mode.blas)
+    rowOptions.push_back("blas-matmuls=true");
+  text += uses(mode, "fuse") ? "tensorc-fuse,tensorc-fuse-rows" : "tensorc-fuse-rows";
+  if (!rowOptions.empty())
+    text += "{" + llvm::join(rowOptions, " ") + "}";
   text += ",canonicalize,cse,tensorc-fold-empty-slices,tensorc-materialize-if-yields";
   addText(pm, text);
 }

@@ -13,7 +13,6 @@
 #include <dlfcn.h>
 
 #include <atomic>
-#include <cstring>
 #include <mutex>
 #include <vector>
 
@@ -26,7 +25,7 @@ using GemmFn = void (*)(int, int, int, Int, Int, Int, T, const T *, Int, const T
 struct Library {
   std::string path;
   bool int64Indices = false;
-  void *sgemm = nullptr, *dgemm = nullptr, *setThreads = nullptr;
+  void *sgemm = nullptr, *dgemm = nullptr;
 };
 std::mutex libraryMutex;
 /// Published once complete; never freed (kernels of other threads may be calling through it).
@@ -153,8 +152,7 @@ extern "C" void tensorc_gemm_f64(int64_t m, int64_t n, int64_t k, int64_t a, int
 }
 
 std::string tensorc::runtime::loadBlas(const std::string &path, const std::string &sgemmSymbol,
-                                       const std::string &dgemmSymbol, bool int64Indices,
-                                       const std::string &setThreadsSymbol) {
+                                       const std::string &dgemmSymbol, bool int64Indices) {
   std::lock_guard<std::mutex> lock(libraryMutex);
   const Library *current = library.load();
   if (current && current->path == path)
@@ -164,8 +162,7 @@ std::string tensorc::runtime::loadBlas(const std::string &path, const std::strin
   void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     return std::string("cannot open ") + path + ": " + dlerror();
-  auto *lib = new Library{path, int64Indices, dlsym(handle, sgemmSymbol.c_str()), dlsym(handle, dgemmSymbol.c_str()),
-                          setThreadsSymbol.empty() ? nullptr : dlsym(handle, setThreadsSymbol.c_str())};
+  auto *lib = new Library{path, int64Indices, dlsym(handle, sgemmSymbol.c_str()), dlsym(handle, dgemmSymbol.c_str())};
   if (!lib->sgemm || !lib->dgemm) {
     std::string missing = !lib->sgemm ? sgemmSymbol : dgemmSymbol;
     delete lib;
@@ -178,10 +175,4 @@ std::string tensorc::runtime::loadBlas(const std::string &path, const std::strin
 std::string tensorc::runtime::loadedBlas() {
   const Library *lib = library.load();
   return lib ? lib->path : std::string();
-}
-
-void tensorc::runtime::setBlasThreads(int threads) {
-  const Library *lib = library.load();
-  if (lib && lib->setThreads)
-    reinterpret_cast<void (*)(int)>(lib->setThreads)(threads);
 }

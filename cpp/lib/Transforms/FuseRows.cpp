@@ -29,23 +29,13 @@ bool hasReduction(linalg::GenericOp g) {
   return llvm::any_of(g.getIteratorTypesArray(), [](utils::IteratorType t) { return t == utils::IteratorType::reduction; });
 }
 
-/// Whether some linalg producer of `g` (through any number of linalg ops) is a reduction.
-/// Whether a matmul marked for BLAS (tensorc.gemm) is among the producers tiling `g` would fuse.
-bool fedByGemm(linalg::GenericOp g, int depth = 0) {
-  if (depth > 8)
-    return false;
-  for (Value v : g.getDpsInputs())
-    if (auto p = v.getDefiningOp<linalg::GenericOp>(); p && (tensorc::isBlasGemm(p) || fedByGemm(p, depth + 1)))
-      return true;
-  return false;
-}
-
-bool fedByReduction(linalg::GenericOp g, int depth = 0) {
+/// Whether some linalg producer of `g` (through any number of linalg generics) satisfies `is`.
+bool fedBy(linalg::GenericOp g, llvm::function_ref<bool(linalg::GenericOp)> is, int depth = 0) {
   if (depth > 8)
     return false;
   for (Value v : g.getDpsInputs()) {
     auto p = v.getDefiningOp<linalg::GenericOp>();
-    if (p && (hasReduction(p) || fedByReduction(p, depth + 1)))
+    if (p && (is(p) || fedBy(p, is, depth + 1)))
       return true;
   }
   return false;
@@ -421,7 +411,7 @@ struct FuseRowsPass : tensorc::impl::FuseRowsBase<FuseRowsPass> {
     getOperation()->walk([&](linalg::GenericOp g) {
       auto its = g.getIteratorTypesArray();
       if (sumsOnly || its.size() < 2 || its[0] != utils::IteratorType::parallel || g.getNumDpsInits() != 1 ||
-          !fedByReduction(g) || hasZeroDim(g))
+          !fedBy(g, hasReduction) || hasZeroDim(g))
         return;
       // Only the last op of a chain: a consumer that is itself fused elsewhere is not a root.
       for (Operation *user : g->getUsers())
@@ -434,7 +424,7 @@ struct FuseRowsPass : tensorc::impl::FuseRowsBase<FuseRowsPass> {
       SmallVector<OpFoldResult> tiles(g.getNumLoops(), rewriter.getIndexAttr(0));
       // A block of a BLAS matmul is one gemm call, which packs the whole rhs: a few rows per call
       // would spend the time packing (8 rows: 3x slower than the whole matmul at 1024^3).
-      tiles[0] = rewriter.getIndexAttr(blasMatmuls && fedByGemm(g) ? gemmRows : rows);
+      tiles[0] = rewriter.getIndexAttr(blasMatmuls && fedBy(g, tensorc::isBlasGemm) ? gemmRows : rows);
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(scf::SCFTilingOptions().setTileSizes(tiles));
       // Producers with a zero-size dim stay outside the row loop (see hasZeroDim): the tile then reads

@@ -1,7 +1,6 @@
 // tensorc-materialize-if-yields: copy scf.if yields of unknown buffer layout (Passes.td has why).
 #include "tensorc/Transforms/Passes.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

@@ -26,17 +26,13 @@ extern "C" void tensorc_gemm_f64(int64_t m, int64_t n, int64_t k, int64_t a, int
 namespace tensorc::runtime {
 
 /// Opens `path` and takes its CBLAS `sgemmSymbol` and `dgemmSymbol` (`int64Indices`: the ILP64
-/// interface, 64-bit sizes, as in NumPy's scipy-openblas64), and optionally `setThreadsSymbol`
-/// (`void (int)`, may be empty). Returns an empty string on success, else why not; on failure the
-/// previously loaded library (if any) stays in use.
+/// interface, 64-bit sizes, as in NumPy's scipy-openblas64). Returns an empty string on success, else
+/// why not; on failure the previously loaded library (if any) stays in use.
 std::string loadBlas(const std::string &path, const std::string &sgemmSymbol, const std::string &dgemmSymbol,
-                     bool int64Indices, const std::string &setThreadsSymbol);
+                     bool int64Indices);
 
 /// The library loaded by loadBlas, or "" when none is.
 std::string loadedBlas();
-
-/// Sets the number of threads of the loaded BLAS (no-op without a library or its symbol).
-void setBlasThreads(int threads);
 
 } // namespace tensorc::runtime
 

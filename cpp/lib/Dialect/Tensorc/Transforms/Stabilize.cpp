@@ -210,31 +210,6 @@ struct LogOfSoftmax : NamedPattern<LogOp> {
   }
 };
 
-/// x - logsumexp(x, axes=[a], keepdims=true) -> log_softmax(x, a); also with keepdims=false and an
-/// expand_dims that puts axis a back.
-struct SubLogSumExp : NamedPattern<SubOp> {
-  using NamedPattern::NamedPattern;
-  LogicalResult matchAndRewrite(SubOp op, PatternRewriter &rw) const override {
-    Value x = op.getLhs();
-    if (!isFloat(x) || op.getType() != x.getType())
-      return failure();
-    auto lse = op.getRhs().getDefiningOp<LogSumExpOp>();
-    bool keepdims = true;
-    auto ed = op.getRhs().getDefiningOp<ExpandDimsOp>();
-    if (!lse && ed) {
-      lse = ed.getX().getDefiningOp<LogSumExpOp>();
-      keepdims = false;
-    }
-    if (!lse || lse.getX() != x || lse.getAxes().size() != 1 || lse.getKeepdims() != keepdims)
-      return failure();
-    int64_t axis = lse.getAxes()[0];
-    if (!keepdims && (ed.getAxes().size() != 1 || ed.getAxes()[0] != axis))
-      return failure();
-    rw.replaceOpWithNewOp<LogSoftmaxOp>(op, op.getType(), x, (uint64_t)axis);
-    return success();
-  }
-};
-
 /// The reduction over one axis whose result broadcasts back along it that `v` is:
 /// `R(x, [a], keepdims=true)`, or `expand_dims(R(x, [a], keepdims=false), [a])` (the frontend's
 /// rank alignment of `e / e.sum(0)`, `e / e.sum()` of a vector included). Null otherwise.
@@ -250,6 +225,22 @@ R keptReduction(Value v) {
     return R();
   return r;
 }
+
+/// x - logsumexp(x, axes=[a], keepdims=true) -> log_softmax(x, a); also with keepdims=false and an
+/// expand_dims that puts axis a back.
+struct SubLogSumExp : NamedPattern<SubOp> {
+  using NamedPattern::NamedPattern;
+  LogicalResult matchAndRewrite(SubOp op, PatternRewriter &rw) const override {
+    Value x = op.getLhs();
+    if (!isFloat(x) || op.getType() != x.getType())
+      return failure();
+    auto lse = keptReduction<LogSumExpOp>(op.getRhs());
+    if (!lse || lse.getX() != x)
+      return failure();
+    rw.replaceOpWithNewOp<LogSoftmaxOp>(op, op.getType(), x, (uint64_t)lse.getAxes()[0]);
+    return success();
+  }
+};
 
 /// softmax as NumPy code spells it: exp(x) / sum(exp(x), axis=a, keepdims=True), and the max-shifted
 /// e = exp(x - max(x, axis=a, keepdims=True)); e / sum(e, axis=a, keepdims=True) -> softmax(x, a).
