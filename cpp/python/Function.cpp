@@ -90,11 +90,15 @@ PyObject *Function::call(PyObject *args, PyObject *kwargs) {
     if (!bindKeywords(argv, given, kwargs, bound))
       return nullptr;
     argv = bound;
-  } else if (given != n) {
+  }
+  return callVector(argv, argv == bound ? n : given);
+}
+
+PyObject *Function::callVector(PyObject *const *argv, size_t given) {
+  if (given != inputs_.size()) {
     raiseArgumentCount(given);
     return nullptr;
   }
-
   PreparedArguments prepared;
   if (!prepareArguments(argv, inputs_, prepared))
     return nullptr;

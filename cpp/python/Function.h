@@ -43,6 +43,8 @@ public:
 
   /// The whole per-call path. Returns a new reference or null with a Python error set.
   PyObject *call(PyObject *args, PyObject *kwargs);
+  /// The same with the arguments already bound, in order (the Dispatcher of @tc.compile calls this).
+  PyObject *callVector(PyObject *const *argv, size_t given);
 
   /// For the GC (tp_traverse / tp_clear): the compile callback typically closes over the graph, which
   /// may refer back to the Function.

@@ -5,6 +5,7 @@
 // type: it reaches the no-RTTI runtime only through tensorc/Runtime/Api.h. What the classes do lives
 // beside them: NumpyArguments (argument conversion), Kernel, Function; the compiler's entry points
 // (compile_object, ...) are in CompilerBindings.cpp.
+#include "Dispatcher.h"
 #include "Function.h"
 #include "Kernel.h"
 #include "NumpyArguments.h"
@@ -16,6 +17,7 @@
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
+#include <nanobind/stl/tuple.h>
 
 #include <string>
 #include <utility>
@@ -74,4 +76,25 @@ void bindRuntime(nb::module_ &m) {
                    "Number of kernels compiled so far (one per unit-dimension mask).")
       .def_prop_ro("masks", &Function::masks, "Masks compiled so far, in order.")
       .def_prop_ro("name", &Function::name);
+
+  nb::class_<Dispatcher>(m, "Dispatcher", nb::type_slots(dispatcherSlots), nb::is_weak_referenceable(),
+                         "The native call path of @tc.compile: signatures seen before go straight to "
+                         "their traced Function; others call the subclass's _miss(args, kwargs).")
+      .def(nb::init<>())
+      .def(
+          "_remember",
+          [](Dispatcher &self, nb::tuple args, nb::object kwargs, nb::object function, bool tupleOutput,
+             std::vector<bool> staticSlots, std::vector<int> sources, std::vector<nb::object> constants) {
+            PyObject *kw = kwargs.is_none() ? nullptr : kwargs.ptr();
+            if (kw && !PyDict_Check(kw))
+              throw nb::type_error("Dispatcher._remember: kwargs must be a dict or None");
+            self.remember(args.ptr(), kw, std::move(function), tupleOutput, std::move(staticSlots),
+                          std::move(sources), std::move(constants));
+          },
+          nb::arg("args"), nb::arg("kwargs").none(), nb::arg("function"), nb::arg("tuple_output"),
+          nb::arg("static_slots"), nb::arg("sources"), nb::arg("constants"),
+          "Store the plan for calls with this call's signature (Dispatcher.h).")
+      .def_prop_ro("_plans", &Dispatcher::plans, "Number of signatures on the native path.")
+      .def_prop_rw("_last_function", &Dispatcher::last, &Dispatcher::setLast, nb::arg("function").none(),
+                   "The Function of the latest call (None before the first).");
 }

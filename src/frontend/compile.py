@@ -3,8 +3,10 @@
 The signature of a call is, per argument, its dtype and rank (NumPy arrays and scalars) or its Python
 scalar type. The first call with a signature creates symbolic inputs named after the parameters,
 calls the function once with them (tracing: NumPy functions, operators and tc.* functions build the
-graph), builds a tc.function, and caches it; later calls with the same signature go straight to the
-compiled function (`trace_count` counts the traces).
+graph), builds a tc.function, and caches it (`trace_count` counts the traces). Later calls with the
+same signature, whatever its form (*args, keywords, defaults, static arguments), never run Python:
+the native Dispatcher (cpp/python/Dispatcher.h) keys the call and passes the arguments, in the order
+the first call's plan gave, straight to the traced Function.
 
 Python scalars are weak, as in NumPy: `f(x32, 0.5)` traces the 0.5 as a float64 input that
 promotes like a Python float (the result stays float32). A Python scalar passed where an earlier
@@ -38,10 +40,22 @@ class _Entry:
         self.tuple_output = tuple_output  # the Python function returned a tuple (Function gives lists)
 
 
-class CompiledFunction:
-    """The callable @tc.compile returns (see the module docstring)."""
+class _Slot:
+    """A placeholder bound in place of call argument `index` when a call's plan is worked out."""
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+class _CompiledFunctionBase:
+    """The Python half of the callable @tc.compile returns; the native Dispatcher it is mixed with
+    (compiled_function_class) is the call path. A call whose signature has a plan never reaches
+    Python; the first call of each signature comes to `_miss`, which binds it, traces it (or reuses a
+    trace), runs it, and gives the Dispatcher the plan for later calls."""
 
     def __init__(self, fn, static_argnames=(), mode=None):
+        super().__init__()
         functools.update_wrapper(self, fn)
         self._fn = fn
         self._mode = mode
@@ -54,36 +68,63 @@ class CompiledFunction:
         positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
         self._simple = not self._static and all(p.kind in positional for p in self._params)
         self._cache: dict = {}
-        self._last: _Entry | None = None
         self.trace_count = 0
 
     # ---- calls ----
-    def __call__(self, *args, **kwargs):
-        if self._simple and not kwargs:
-            # The hot path: arrays and scalars passed positionally, signature seen before.
-            entry = self._cache.get((None, *map(_fast_key, args)))
-            if entry is not None:
-                self._last = entry
-                out = entry.function(*args)
-                return tuple(out) if entry.tuple_output else out
+    def _miss(self, args, kwargs):
+        kwargs = kwargs or {}
         entry, flat = self._entry(args, kwargs)
-        self._last = entry
+        self._last_function = entry.function
         # The native Function converts Python scalars itself, weakly (NEP 50), as traced.
         out = entry.function(*flat)
+        self._remember_plan(args, kwargs, entry)
         return tuple(out) if entry.tuple_output else out
+
+    def _remember_plan(self, args, kwargs, entry):
+        """Tell the Dispatcher where each input of `entry` comes from in calls shaped like this one:
+        which call argument (positional, then keyword in the call's order), or which default value.
+        Static arguments and None are keyed by value; the Dispatcher keys the others by type."""
+        n = len(args)
+        names = list(kwargs)
+        slots = [_Slot(i) for i in range(n + len(names))]
+        bound = self._signature.bind(*slots[:n], **dict(zip(names, slots[n:])))
+        bound.apply_defaults()
+        static_slots = [False] * len(slots)
+        sources, constants = [], []
+        for p in self._params:
+            value = bound.arguments[p.name]
+            if p.kind == inspect.Parameter.VAR_POSITIONAL:
+                items = list(value)
+            elif p.kind == inspect.Parameter.VAR_KEYWORD:
+                items = [value[k] for k in sorted(value)]
+            else:
+                items = [value]
+            static = p.name in self._static
+            for item in items:
+                if isinstance(item, _Slot):
+                    actual = args[item.index] if item.index < n else kwargs[names[item.index - n]]
+                    if static or actual is None:
+                        static_slots[item.index] = True
+                    else:
+                        sources.append(item.index)
+                elif not (static or item is None):  # a default value that is an input of the trace
+                    sources.append(-1 - len(constants))
+                    constants.append(item)
+        self._remember(args, kwargs or None, entry.function, entry.tuple_output, static_slots, sources,
+                       constants)
 
     def lower(self, *args, **kwargs):
         """The compiled tc.function for these arguments' signature (traced if new), without running it."""
         entry, _ = self._entry(args, kwargs)
-        self._last = entry
+        self._last_function = entry.function
         return entry.function
 
     def ir(self, stage: str = "optimized") -> str:
         """IR of the signature used last, at a stage of tensorc.passes.pipelines.STAGES."""
-        if self._last is None:
+        if self._last_function is None:
             raise RuntimeError(f"{self.__name__}.ir(): call the function first, or use "
                                f"{self.__name__}.lower(*args).ir(stage)")
-        return self._last.function.ir(stage)
+        return self._last_function.ir(stage)
 
     # ---- signatures ----
     def _entry(self, args, kwargs):
@@ -163,18 +204,6 @@ class CompiledFunction:
         return f"<tensorc.compile {self.__name__} ({len(self._cache)} signatures, {self.trace_count} traces)>"
 
 
-def _fast_key(a):
-    """(dtype, ndim) of an array, the type of a Python scalar, or None (take the general path)."""
-    t = type(a)
-    if t is np.ndarray:
-        return (a.dtype, a.ndim)
-    if t in _PY_SCALARS:
-        return t
-    if isinstance(a, np.generic):
-        return (a.dtype, 0)
-    return None
-
-
 def _as_array(a, name, fname):
     if isinstance(a, (list, tuple)):
         array = np.asarray(a)
@@ -205,9 +234,27 @@ def _symbolic_input(key, name) -> Variable:
     return Variable(AVal(dt, (None,) * ndim), None, name)
 
 
+_compiled_function_class = None
+
+
+def compiled_function_class():
+    """CompiledFunction: the Python half mixed with the native Dispatcher (made once, on first use, so
+    that `import tensorc` does not load the native module)."""
+    global _compiled_function_class
+    if _compiled_function_class is None:
+        from .. import _tensorc
+
+        class CompiledFunction(_CompiledFunctionBase, _tensorc.Dispatcher):
+            __doc__ = _CompiledFunctionBase.__doc__
+
+        CompiledFunction.__module__ = "tensorc"
+        _compiled_function_class = CompiledFunction
+    return _compiled_function_class
+
+
 def compile(fn=None, *, static_argnames=(), mode=None):  # noqa: A001  (tc.compile, like jax.jit)
     """Decorator: compile a Python function of NumPy arrays; `@tc.compile`, `tc.compile(fn)` or
     `@tc.compile(static_argnames=..., mode=...)` (mode as for tc.function)."""
     if fn is None:
-        return lambda f: CompiledFunction(f, static_argnames, mode)
-    return CompiledFunction(fn, static_argnames, mode)
+        return lambda f: compiled_function_class()(f, static_argnames, mode)
+    return compiled_function_class()(fn, static_argnames, mode)
