@@ -12,7 +12,6 @@
 #include "tensorc/Pipelines/CompilerApi.h"
 
 #include "Capsule.h"
-#include "Stats.h"
 #include "tensorc/Target/CPU/ObjectCompiler.h"
 
 namespace nb = nanobind;
@@ -57,13 +56,13 @@ std::string emit(nb::handle module, int optLevel, cpu::EmitKind kind) {
 
 } // namespace
 
-void bindCompiler(nb::module_ &m) {
+void bindCompiler(nb::module_ &m, uint64_t *objectsCompiled) {
   // Code generation: an LLVM-dialect module -> host object code, assembly or LLVM IR.
   m.def(
       "compile_object",
-      [](nb::handle module, int optLevel) {
+      [objectsCompiled](nb::handle module, int optLevel) {
         std::string object = emit(module, optLevel, cpu::EmitKind::Object);
-        ++tensorc::python::stats.objectsCompiled;
+        ++*objectsCompiled; // the runtime module's stats() (Bridge.h)
         return nb::bytes(object.data(), object.size());
       },
       nb::arg("module"), nb::arg("opt_level") = 3,

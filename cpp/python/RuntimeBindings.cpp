@@ -11,6 +11,7 @@
 #include "NumpyArguments.h"
 #include "Stats.h"
 
+#include "tensorc/Runtime/Api.h"
 #include "tensorc/Runtime/Blas.h"
 
 #include <nanobind/nanobind.h>
@@ -40,6 +41,8 @@ void bindRuntime(nb::module_ &m) {
       },
       "Process-wide counters: objects_compiled (compile_object), objects_loaded (Kernel objects "
       "linked), specializations (compile(mask) callbacks made by Functions).");
+  m.def("host_id", &tensorc::runtime::hostId,
+        "The host CPU as the object cache key sees it (cpuid signature, features, enabled state).");
 
   // The BLAS behind compiled matmuls (tensorc/runtime/blas.py finds it).
   m.def("load_blas", &tensorc::runtime::loadBlas, nb::arg("path"), nb::arg("sgemm"), nb::arg("dgemm"),

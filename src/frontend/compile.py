@@ -242,9 +242,9 @@ def compiled_function_class():
     that `import tensorc` does not load the native module)."""
     global _compiled_function_class
     if _compiled_function_class is None:
-        from .. import _tensorc
+        from .. import _tensorc_rt
 
-        class CompiledFunction(_CompiledFunctionBase, _tensorc.Dispatcher):
+        class CompiledFunction(_CompiledFunctionBase, _tensorc_rt.Dispatcher):
             __doc__ = _CompiledFunctionBase.__doc__
 
         CompiledFunction.__module__ = "tensorc"

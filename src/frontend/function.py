@@ -1,6 +1,6 @@
 """tc.function: compile a graph into a callable.
 
-The callable is a Python subclass of the native `tensorc._tensorc.Function`, so `__call__` runs in
+The callable is a Python subclass of the native `tensorc._tensorc_rt.Function`, so `__call__` runs in
 C++: it checks the arguments (count, dtype, rank; TypeError naming the argument), computes the
 specialization mask from which input dimensions have size 1, and calls back into Python only the
 first time a mask is seen. That callback (`Program.kernel`) emits the graph for the mask
@@ -103,9 +103,9 @@ def _native_function_class():
     """The Python subclass of the native Function (made once, when the native module is first needed)."""
     global _function_class
     if _function_class is None:
-        from .. import _tensorc
+        from .. import _tensorc_rt
 
-        class Function(_tensorc.Function):
+        class Function(_tensorc_rt.Function):
             """A compiled tensorc function: call it with NumPy arrays.
 
             f.ir(stage) gives the IR of the latest specialization; stage is one of "frontend",

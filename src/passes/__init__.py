@@ -3,6 +3,12 @@ stages are C++ (cpp/lib/Pipelines/Pipelines.cpp), registered in MLIR's pass regi
 and Python run the same code."""
 
 from .modes import FAST_COMPILE, FAST_RUN, Mode, get_mode, rewrite_names
-from .pipelines import STAGES, stage_pipelines
+from .pipelines import stage_pipelines, stages
 
-__all__ = ["STAGES", "stage_pipelines", "Mode", "FAST_RUN", "FAST_COMPILE", "get_mode", "rewrite_names"]
+
+def __getattr__(name):
+    if name == "STAGES":  # from the compiler module, on first use (pipelines.py)
+        return stages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+__all__ = ["STAGES", "stages", "stage_pipelines", "Mode", "FAST_RUN", "FAST_COMPILE", "get_mode", "rewrite_names"]

@@ -7,25 +7,28 @@
 
 Names are pass names (canonicalize, merge, stabilize, specialize, fuse) or the names of single
 rewrites inside the pattern passes (``tc.rewrite_names()`` lists them). Unknown names are a ValueError
-here, before anything reaches C++.
+here, before anything reaches C++. Only naming passes or rewrites asks the compiler module for the
+known names: the presets load nothing native (a cache hit runs without the compiler, runtime/compiler.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import _tensorc
-
 OPTIMIZERS = ("FAST_RUN", "FAST_COMPILE")
 
 
 def pass_names() -> list[str]:
     """Passes a mode can include or exclude as a whole, as the C++ pipelines define them."""
+    from .. import _tensorc
+
     return list(_tensorc.optimization_pass_names())
 
 
 def rewrite_names() -> dict[str, list[str]]:
     """pass name -> names of its rewrites, as the C++ passes define them."""
+    from .. import _tensorc
+
     return {p: list(names) for p, names in _tensorc.rewrite_names().items()}
 
 
@@ -46,6 +49,8 @@ class Mode:
             raise ValueError(f"mode optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
         object.__setattr__(self, "include", tuple(self.include))
         object.__setattr__(self, "exclude", tuple(self.exclude))
+        if not (self.include or self.exclude):
+            return
         passes = pass_names()
         known = set(passes) | set(_all_rewrites())
         for name in self.include + self.exclude:

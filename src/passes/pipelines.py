@@ -8,23 +8,35 @@ its options (`tensorc-optimize{optimizer=FAST_COMPILE include=log-softmax}`).
 
 from __future__ import annotations
 
-from .. import _tensorc
+import functools
+
 from .modes import Mode, get_mode
 
 #: The backend the runtime compiles for.
 DEFAULT_BACKEND = "cpu"
 
 
+@functools.cache
 def backend_stages(backend: str = DEFAULT_BACKEND) -> tuple[tuple[str, str], ...]:
     """(stage, named pipeline) pairs of `backend`, in order, as C++ defines them."""
+    from .. import _tensorc
+
     stages = tuple(tuple(s) for s in _tensorc.backend_stages(backend))
     if not stages:
         raise ValueError(f"unknown backend {backend!r}; backends are {', '.join(_tensorc.backend_names())}")
     return stages
 
 
-#: Stages of a compiled function, in order; ``f.ir(stage)`` returns the IR text after each.
-STAGES = ("frontend",) + tuple(name for name, _ in backend_stages())
+def stages(backend: str = DEFAULT_BACKEND) -> tuple[str, ...]:
+    """Stages of a compiled function, in order; ``f.ir(stage)`` returns the IR text after each."""
+    return ("frontend",) + tuple(name for name, _ in backend_stages(backend))
+
+
+def __getattr__(name):
+    # STAGES is asked of the compiler module on first use (a cache hit never loads it).
+    if name == "STAGES":
+        return stages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def stage_pipelines(mode: Mode | str | None = None, dynamic_broadcast: bool = False,

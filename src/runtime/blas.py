@@ -19,7 +19,7 @@ import importlib
 import os
 import threading
 
-from .. import _tensorc
+from .. import _tensorc_rt
 
 _lock = threading.Lock()
 _state: dict = {}
@@ -65,7 +65,7 @@ def _open(path: str):
         return None, [f"{path}: {e}"]
     for sgemm, dgemm, ilp64 in _SYMBOLS:
         if hasattr(lib, sgemm) and hasattr(lib, dgemm):
-            error = _tensorc.load_blas(path, sgemm, dgemm, ilp64)
+            error = _tensorc_rt.load_blas(path, sgemm, dgemm, ilp64)
             return (None, [error]) if error else (f"{os.path.basename(path)} ({sgemm})", [])
     return None, [f"{path}: no CBLAS sgemm/dgemm symbols"]
 
@@ -92,4 +92,4 @@ def ensure() -> str | None:
 def info() -> dict:
     """What compiled matmuls call: {'blas': identity or None, 'path': the library, 'notes': [...]}."""
     found = ensure()
-    return {"blas": found, "path": _tensorc.loaded_blas() if found else None, "notes": list(_state.get("why", []))}
+    return {"blas": found, "path": _tensorc_rt.loaded_blas() if found else None, "notes": list(_state.get("why", []))}

@@ -1,6 +1,11 @@
 """Compile one specialization of a function: tensorc IR text -> staged MLIR pipelines -> native object
 -> loaded kernel. Objects are cached on disk (runtime/cache.py) keyed by everything that changes the code,
-so a second process loads the object without running MLIR or LLVM at all."""
+so a second process loads the object without running MLIR or LLVM at all.
+
+A cache hit touches only the runtime module (_tensorc_rt, which links neither MLIR nor LLVM): the key is
+computed from the IR, the compilation options, the host's cpuid identity and a hash of the compiler
+module's file, and the object is linked by the runtime's own loader (cpp/lib/Runtime/ObjectLoader.cpp).
+The compiler module (_tensorc) and the MLIR Python bindings are imported only to compile."""
 
 from __future__ import annotations
 
@@ -9,9 +14,10 @@ import warnings
 
 import numpy as np
 
-from .. import _tensorc
+from .. import _tensorc_rt
 from .._version import __version__
-from ..passes.pipelines import STAGES, stage_pipelines
+from ..passes.modes import get_mode
+from ..passes.pipelines import DEFAULT_BACKEND, stage_pipelines, stages
 from . import blas, cache
 
 _ENTRY = "main"
@@ -20,16 +26,37 @@ _host = None
 
 
 def _host_key() -> str:
-    """What besides the IR and pipeline decides the code: the CPU, LLVM, and the native passes themselves
-    (a rebuilt extension with the same version number must not be served objects of the old one)."""
+    """What besides the IR and options decides the code: the CPU, and the compiler module itself (its
+    passes, pipelines and the LLVM it links: a rebuilt extension with the same version number must not
+    be served objects of the old one). Read from the file, so that a cache hit does not load it."""
     global _host
     if _host is None:
         import hashlib
+        import importlib.util
 
-        with open(_tensorc.__file__, "rb") as f:
+        with open(importlib.util.find_spec("tensorc._tensorc").origin, "rb") as f:
             build = hashlib.sha256(f.read()).hexdigest()[:16]
-        _host = f"{_tensorc.host_cpu()}|llvm {_tensorc.llvm_version()}|native {build}"
+        _host = f"{_tensorc_rt.host_id()}|compiler {build}"
     return _host
+
+
+def _compiler():
+    """The compiler module; importing it also registers its ORC JIT as the runtime's fallback loader."""
+    from .. import _tensorc
+
+    return _tensorc
+
+
+def _kernel(obj: bytes, ins, outs, checks):
+    """Load `obj`. The runtime links it itself; an object its linker does not support goes to the ORC
+    JIT, which needs the compiler module (imported here, once)."""
+    try:
+        return _tensorc_rt.Kernel(obj, _ENTRY, ins, outs, checks)
+    except RuntimeError as e:
+        if not str(e).startswith(_tensorc_rt.NEEDS_FALLBACK_LOADER):
+            raise
+    _compiler()
+    return _tensorc_rt.Kernel(obj, _ENTRY, ins, outs, checks)
 
 
 class CompileError(RuntimeError):
@@ -49,7 +76,7 @@ def _run_stages(ir_text: str, pipelines: dict):
             module = ir.Module.parse(ir_text)  # parses and verifies: nothing invalid reaches a pass
         except ir.MLIRError as e:
             raise CompileError(f"tensorc emitted invalid IR:\n{e}\n--- IR ---\n{ir_text}") from None
-        for stage in STAGES[1:]:
+        for stage in stages()[1:]:
             try:
                 passmanager.PassManager.parse(pipelines[stage]).run(module.operation)
             except ir.MLIRError as e:
@@ -71,18 +98,22 @@ class Compiled:
     """One compiled specialization: its kernel and its IR at every stage (computed again on demand
     when the object came from the disk cache)."""
 
-    def __init__(self, kernel, texts: dict, pipelines: dict):
+    def __init__(self, kernel, texts: dict, pipelines):
         self.kernel = kernel
         self._texts = texts
-        self._pipelines = pipelines
+        self._pipelines = pipelines  # () -> {stage: pipeline}: a cache hit asks the compiler only here
 
     def ir(self, stage: str = "optimized") -> str:
-        if stage not in STAGES:
-            raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
+        if stage not in stages():
+            raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(stages())}")
         if stage not in self._texts:
-            _, _, texts = _run_stages(self._texts["frontend"], self._pipelines)
+            _, _, texts = _run_stages(self._texts["frontend"], self._pipelines())
             self._texts.update(texts)
         return self._texts[stage]
+
+
+def _pipelines(mode, dynamic_broadcast, blas_id):
+    return stage_pipelines(mode, dynamic_broadcast=dynamic_broadcast, blas=blas_id is not None)
 
 
 def _specs(specs):
@@ -107,9 +138,11 @@ def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broa
     compiled again, once; only a freshly compiled object that does not load either raises. A fresh
     object is stored only once it has loaded."""
     blas_id = blas.ensure()
-    pipelines = stage_pipelines(mode, dynamic_broadcast=dynamic_broadcast, blas=blas_id is not None)
-    pipeline = "|".join(pipelines[s] for s in STAGES[1:])
-    key = cache.key(ir_text, pipeline, __version__, _host_key() + f"|blas {blas_id}")
+    # The stage pipelines are a function of these options and of the compiler module (in _host_key):
+    # the key names the options, so that a hit needs no pipeline text from the compiler.
+    options = get_mode(mode).pipeline_options(dynamic_broadcast=dynamic_broadcast, blas=blas_id is not None)
+    key = cache.key(ir_text, f"backend {DEFAULT_BACKEND} {{{options}}}", __version__,
+                    _host_key() + f"|blas {blas_id}")
     ins, outs = _specs(in_specs), _specs(out_specs)
     discarded = None  # why the cached entry was thrown away, if it was
     hit = cache.load(key)
@@ -120,23 +153,24 @@ def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broa
             discarded = "its metadata has no list of check messages"
         else:
             try:
-                kernel = _tensorc.Kernel(obj, _ENTRY, ins, outs, checks)
-            except RuntimeError as e:  # the JIT could not load or link the object
+                kernel = _kernel(obj, ins, outs, checks)
+            except RuntimeError as e:  # the object does not load or link
                 discarded = str(e)
             else:
-                return Compiled(kernel, {"frontend": ir_text}, pipelines)
+                return Compiled(kernel, {"frontend": ir_text}, lambda: _pipelines(mode, dynamic_broadcast, blas_id))
         cache.remove(key)
         warnings.warn(f"tensorc cache: discarded entry {key[:16]}... ({discarded.splitlines()[0]}); "
                       "recompiling", RuntimeWarning, stacklevel=2)
+    pipelines = _pipelines(mode, dynamic_broadcast, blas_id)
     with _lock:  # one MLIR/LLVM compilation at a time keeps memory use flat
         ctx, module, texts = _run_stages(ir_text, pipelines)
         with ctx:
             checks = _checks_of(module)
-            obj = _tensorc.compile_object(module)
+            obj = _compiler().compile_object(module)
     try:
-        kernel = _tensorc.Kernel(obj, _ENTRY, ins, outs, checks)
+        kernel = _kernel(obj, ins, outs, checks)
     except RuntimeError as e:
         note = f" (the cached object, now deleted, did not load either: {discarded})" if discarded else ""
         raise CompileError(f"the compiled object does not load: {e}{note}") from None
     cache.store(key, obj, {"checks": checks})
-    return Compiled(kernel, texts, pipelines)
+    return Compiled(kernel, texts, lambda: pipelines)

@@ -160,7 +160,7 @@ TWO_PROCESS_SCRIPT = textwrap.dedent(
     r'''
     import json, sys
     import numpy as np
-    from tensorc import _tensorc
+    from tensorc import _tensorc, _tensorc_rt
     from tensorc.runtime import cache
 
     IR = """
@@ -200,12 +200,12 @@ TWO_PROCESS_SCRIPT = textwrap.dedent(
         cache.store(k, obj, meta)
     else:
         obj, meta = hit
-    kernel = _tensorc.Kernel(obj, meta["symbol"], [tuple(s) for s in meta["in"]],
+    kernel = _tensorc_rt.Kernel(obj, meta["symbol"], [tuple(s) for s in meta["in"]],
                              [tuple(s) for s in meta["out"]], [])
-    f = _tensorc.Function([("x", np.float64, 1), ("y", np.float64, 1)], True, lambda mask: kernel)
+    f = _tensorc_rt.Function([("x", np.float64, 1), ("y", np.float64, 1)], True, lambda mask: kernel)
     x, y = np.arange(5.0), np.ones(5)
     ok = bool(np.array_equal(f(x, y), 3 * x + y))
-    print(json.dumps({"hit": hit is not None, "ok": ok, "stats": _tensorc.stats(),
+    print(json.dumps({"hit": hit is not None, "ok": ok, "stats": _tensorc_rt.stats(),
                       "mlir_imported": "mlir.ir" in sys.modules}))
     '''
 )
@@ -258,7 +258,7 @@ llvm.func @_mlir_ciface_main() {
 
 def _unresolved_object():
     import mlir.ir as ir
-    from tensorc import _tensorc
+    from tensorc import _tensorc, _tensorc_rt
 
     with ir.Context():
         return _tensorc.compile_object(ir.Module.parse(UNRESOLVED_IR))
@@ -286,7 +286,7 @@ def test_entry_that_does_not_load_is_replaced(cache_env, bad):
     pytest.importorskip("tensorc._tensorc", reason="the native module is not built")
     import numpy as np
 
-    from tensorc import _tensorc
+    from tensorc import _tensorc, _tensorc_rt
 
     result, _ = _compile_and_call(1.0)
     np.testing.assert_array_equal(result, [3.0, 3.0, 3.0])
@@ -302,18 +302,18 @@ def test_entry_that_does_not_load_is_replaced(cache_env, bad):
     assert cache.store(k, obj, meta)
     assert cache.load(k) == (obj, meta)
 
-    before = _tensorc.stats()["objects_compiled"]
+    before = _tensorc_rt.stats()["objects_compiled"]
     with pytest.warns(RuntimeWarning, match="discarded entry"):
         result, f = _compile_and_call(2.0)
     np.testing.assert_array_equal(result, [5.0, 5.0, 5.0])
-    assert _tensorc.stats()["objects_compiled"] == before + 1  # recompiled once
+    assert _tensorc_rt.stats()["objects_compiled"] == before + 1  # recompiled once
     # The entry now holds the freshly compiled object, which the next lookup loads without compiling.
     assert _only_entry(cache_env) == k
     fresh = cache.load(k)
     assert fresh != (obj, meta) and fresh[1] == good_meta
     result, f = _compile_and_call(3.0)
     np.testing.assert_array_equal(result, [7.0, 7.0, 7.0])
-    assert _tensorc.stats()["objects_compiled"] == before + 1  # loaded from the cache
+    assert _tensorc_rt.stats()["objects_compiled"] == before + 1  # loaded from the cache
     # Later calls of the same function use its kernel: nothing is reported again.
     np.testing.assert_array_equal(f(np.zeros(2)), [1.0, 1.0])
 
@@ -323,7 +323,7 @@ def test_fresh_object_that_does_not_load_raises_and_is_not_stored(cache_env, mon
     from tensorc.runtime import compiler
 
     bad = _unresolved_object()
-    monkeypatch.setattr(compiler._tensorc, "compile_object", lambda module, opt_level=3: bad)
+    monkeypatch.setattr(compiler._compiler(), "compile_object", lambda module, opt_level=3: bad)
     with pytest.raises(compiler.CompileError, match="(?s)does not load.*tensorc_test_no_such_symbol"):
         _compile_and_call(1.0)
     assert not os.path.exists(cache_env) or not os.listdir(cache_env)

@@ -16,6 +16,7 @@ import pytest
 ir = pytest.importorskip("mlir.ir")
 passmanager = pytest.importorskip("mlir.passmanager")
 _tensorc = pytest.importorskip("tensorc._tensorc", reason="the native module is not built")
+from tensorc import _tensorc_rt  # noqa: E402
 
 # The upstream lowering used by the runtime's tests: tensors -> buffers -> loops -> LLVM dialect.
 TENSOR_PIPELINE = (
@@ -46,7 +47,7 @@ def lower(src, pipeline=TENSOR_PIPELINE):
 
 def make_kernel(src, symbol, ins, outs, messages=(), pipeline=TENSOR_PIPELINE):
     obj, _ = lower(src, pipeline)
-    return _tensorc.Kernel(obj, symbol, list(ins), list(outs), list(messages))
+    return _tensorc_rt.Kernel(obj, symbol, list(ins), list(outs), list(messages))
 
 
 def make_function(kernel, specs, single_output=True, name="f"):
@@ -57,7 +58,7 @@ def make_function(kernel, specs, single_output=True, name="f"):
         asked.append(mask)
         return kernel
 
-    fn = _tensorc.Function(specs, single_output, compile, name)
+    fn = _tensorc_rt.Function(specs, single_output, compile, name)
     return fn, asked
 
 
@@ -297,7 +298,7 @@ def test_byteswapped_misaligned_and_array_likes(add1):
 def test_strided_slice_uses_runtime_memref_copy():
     obj, lowered = lower(STRIDED_SLICE)
     assert "memrefCopy" in lowered  # the lowering really relies on the runtime's memrefCopy
-    kernel = _tensorc.Kernel(obj, "every_other", [(F32, 2)], [(F32, 2)], [])
+    kernel = _tensorc_rt.Kernel(obj, "every_other", [(F32, 2)], [(F32, 2)], [])
     for shape in [(5, 7), (1, 1), (4, 3), (0, 5), (9, 1)]:
         x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
         (y,) = kernel.call(x)
@@ -335,13 +336,13 @@ def test_memref_copy_of_strided_views():
     obj, lowered = lower(STRIDED_COPIES, MEMREF_PIPELINE)
     assert lowered.count("llvm.call @memrefCopy") == 3
     c128, i8 = np.dtype(np.complex128).num, np.dtype(np.int8).num
-    copy3 = _tensorc.Kernel(obj, "copy3", [(F32, 3)], [(F32, 3)], [])
+    copy3 = _tensorc_rt.Kernel(obj, "copy3", [(F32, 3)], [(F32, 3)], [])
     x = np.arange(4 * 6 * 9, dtype=np.float32).reshape(4, 6, 9)
     np.testing.assert_array_equal(copy3.call(x)[0], x[1:, ::2, ::3])
-    copy_i8 = _tensorc.Kernel(obj, "copy_i8", [(i8, 1)], [(i8, 1)], [])
+    copy_i8 = _tensorc_rt.Kernel(obj, "copy_i8", [(i8, 1)], [(i8, 1)], [])
     b = np.arange(10, dtype=np.int8)
     np.testing.assert_array_equal(copy_i8.call(b)[0], b[1::2])
-    copy_c = _tensorc.Kernel(obj, "copy_c128", [(c128, 2)], [(c128, 2)], [])
+    copy_c = _tensorc_rt.Kernel(obj, "copy_c128", [(c128, 2)], [(c128, 2)], [])
     z = (np.arange(12) + 1j * np.arange(12, 24)).reshape(3, 4)
     np.testing.assert_array_equal(copy_c.call(z)[0], z[1:, 1::2])
 
@@ -403,7 +404,7 @@ def aliasing_object():
 
 
 def test_result_aliasing_an_input_is_copied(aliasing_object):
-    echo = _tensorc.Kernel(aliasing_object, "echo", [(F32, 1)], [(F32, 1)], [])
+    echo = _tensorc_rt.Kernel(aliasing_object, "echo", [(F32, 1)], [(F32, 1)], [])
     x = np.arange(5, dtype=np.float32)
     (y,) = echo.call(x)
     np.testing.assert_array_equal(y, x)
@@ -413,7 +414,7 @@ def test_result_aliasing_an_input_is_copied(aliasing_object):
 
 
 def test_result_from_constant_global_is_copied(aliasing_object):
-    constant = _tensorc.Kernel(aliasing_object, "constant", [], [(F32, 1)], [])
+    constant = _tensorc_rt.Kernel(aliasing_object, "constant", [], [(F32, 1)], [])
     (a,) = constant.call()
     np.testing.assert_array_equal(a, [1, 2, 3])
     a[:] = 0  # writing the copy must not change the constant seen by the next call
@@ -425,7 +426,7 @@ def test_result_from_constant_global_is_copied(aliasing_object):
 def test_results_sharing_one_buffer_each_own_their_memory(aliasing_object):
     # The kernel returns one buffer three times (twice whole, once as a strided view): the first result
     # adopts it, the others are copies, so writing into one result never changes another.
-    twice = _tensorc.Kernel(aliasing_object, "twice", [(F32, 1)], [(F32, 1), (F32, 1), (F32, 1)], [])
+    twice = _tensorc_rt.Kernel(aliasing_object, "twice", [(F32, 1)], [(F32, 1), (F32, 1), (F32, 1)], [])
     x = np.arange(7, dtype=np.float32)
     a, b, odd = twice.call(x)
     np.testing.assert_array_equal(a, b)
@@ -512,25 +513,25 @@ def test_float32_input_rejects_float64_array(add1):
 
 def test_function_spec_errors():
     with pytest.raises(TypeError, match=r"\(name: str, dtype, ndim: int\)"):
-        _tensorc.Function([("x", np.float32)], True, lambda mask: None)
+        _tensorc_rt.Function([("x", np.float32)], True, lambda mask: None)
     with pytest.raises(ValueError, match="unsupported dtype object"):
-        _tensorc.Function([("x", object, 1)], True, lambda mask: None)
+        _tensorc_rt.Function([("x", object, 1)], True, lambda mask: None)
     with pytest.raises(TypeError, match="must be callable"):
-        _tensorc.Function([("x", np.float32, 1)], True, 5)
+        _tensorc_rt.Function([("x", np.float32, 1)], True, 5)
     # A non-native byte order in a spec means the same dtype in native order.
-    fn = _tensorc.Function([("x", ">f4", 1)], True, lambda mask: None, "g")
+    fn = _tensorc_rt.Function([("x", ">f4", 1)], True, lambda mask: None, "g")
     assert fn.name == "g" and fn.specializations == 0
 
 
 def test_compile_must_return_matching_kernel(add1):
-    bad = _tensorc.Function([("x", np.float64, 1)], True, lambda mask: add1)
+    bad = _tensorc_rt.Function([("x", np.float64, 1)], True, lambda mask: add1)
     with pytest.raises(RuntimeError, match="compiled kernel input 0"):
         bad(np.ones(2))
-    worse = _tensorc.Function([("x", np.float32, 1)], True, lambda mask: "nope")
+    worse = _tensorc_rt.Function([("x", np.float32, 1)], True, lambda mask: "nope")
     with pytest.raises(TypeError, match="must return a tensorc Kernel"):
         worse(np.ones(2, np.float32))
     with pytest.raises(ZeroDivisionError):
-        _tensorc.Function([("x", np.float32, 1)], True, lambda mask: 1 / 0)(np.ones(2, np.float32))
+        _tensorc_rt.Function([("x", np.float32, 1)], True, lambda mask: 1 / 0)(np.ones(2, np.float32))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -540,14 +541,14 @@ def test_compile_must_return_matching_kernel(add1):
 def test_specialization_mask_compiled_once_per_mask():
     kernel = make_kernel(SUM_PROD, "sum_prod", [(F64, 2), (F64, 2)], [(F64, 2), (F64, 2)])
     fn, asked = make_function(kernel, [("x", np.float64, 2), ("y", np.float64, 2)], False)
-    before = _tensorc.stats()["specializations"]
+    before = _tensorc_rt.stats()["specializations"]
     shapes = [((3, 4), (3, 4)), ((1, 4), (1, 4)), ((3, 1), (3, 1)), ((3, 4), (3, 4)), ((1, 4), (1, 4))]
     for sx, sy in shapes:
         fn(np.ones(sx), np.ones(sy))
     # Bits: x dim 0 -> 1, x dim 1 -> 2, y dim 0 -> 4, y dim 1 -> 8.
     assert asked == [0, 1 | 4, 2 | 8]
     assert fn.specializations == 3 and fn.masks == [0, 5, 10]
-    assert _tensorc.stats()["specializations"] - before == 3
+    assert _tensorc_rt.stats()["specializations"] - before == 3
     fn(np.ones((1, 1)), np.ones((1, 1)))
     assert asked[-1] == 15 and fn.specializations == 4
 
@@ -555,7 +556,7 @@ def test_specialization_mask_compiled_once_per_mask():
 def test_mask_is_zero_beyond_64_dimensions(add1):
     specs = [(f"a{i}", np.float32, 33) for i in range(2)]  # 66 dimensions in total
     asked = []
-    fn = _tensorc.Function(specs, True, lambda mask: asked.append(mask))
+    fn = _tensorc_rt.Function(specs, True, lambda mask: asked.append(mask))
     with pytest.raises(TypeError):  # our callback returns None; the mask it saw is what matters
         fn(np.ones((1,) * 33, np.float32), np.ones((1,) * 33, np.float32))
     assert asked == [0]
@@ -576,23 +577,23 @@ def test_same_symbol_in_two_objects_does_not_clash():
 
 def test_kernels_can_be_loaded_and_unloaded_repeatedly():
     obj, _ = lower(ADD_SCALAR)
-    before = _tensorc.stats()["objects_loaded"]
+    before = _tensorc_rt.stats()["objects_loaded"]
     x = np.arange(3, dtype=np.float32)
     for _ in range(50):
-        k = _tensorc.Kernel(obj, "add1", [(F32, 1)], [(F32, 1)], [])
+        k = _tensorc_rt.Kernel(obj, "add1", [(F32, 1)], [(F32, 1)], [])
         np.testing.assert_array_equal(k.call(x)[0], x + 1)
         del k
-    assert _tensorc.stats()["objects_loaded"] - before == 50
+    assert _tensorc_rt.stats()["objects_loaded"] - before == 50
 
 
 def test_load_errors_are_runtime_errors():
     obj, _ = lower(ADD_SCALAR)
     with pytest.raises(RuntimeError, match="_mlir_ciface_nope"):
-        _tensorc.Kernel(obj, "nope", [(F32, 1)], [(F32, 1)], [])
+        _tensorc_rt.Kernel(obj, "nope", [(F32, 1)], [(F32, 1)], [])
     with pytest.raises(RuntimeError):
-        _tensorc.Kernel(b"not an object file", "add1", [(F32, 1)], [(F32, 1)], [])
+        _tensorc_rt.Kernel(b"not an object file", "add1", [(F32, 1)], [(F32, 1)], [])
     with pytest.raises(ValueError, match="unsupported input dtype"):
-        _tensorc.Kernel(obj, "add1", [(np.dtype(object).num, 1)], [(F32, 1)], [])
+        _tensorc_rt.Kernel(obj, "add1", [(np.dtype(object).num, 1)], [(F32, 1)], [])
 
 
 def test_compile_errors_are_runtime_errors():
@@ -673,7 +674,7 @@ def test_function_cycles_are_collected(add1):
         pass
 
     holder = [Sentinel()]
-    fn = _tensorc.Function([("x", np.float32, 1)], True, lambda mask: (holder, add1)[1])
+    fn = _tensorc_rt.Function([("x", np.float32, 1)], True, lambda mask: (holder, add1)[1])
     holder.append(fn)  # compile callback -> holder -> fn -> compile callback
     fn(np.ones(2, np.float32))
     ref = weakref.ref(holder[0])

@@ -75,7 +75,7 @@ def no_disk_cache(monkeypatch):
 def _small_object():
     import mlir.ir as ir
 
-    from tensorc import _tensorc
+    from tensorc import _tensorc, _tensorc_rt
 
     with ir.Context():
         return _tensorc.compile_object(ir.Module.parse(
@@ -83,12 +83,12 @@ def _small_object():
 
 
 def test_kernel_unload_releases_jit_memory():
-    from tensorc import _tensorc
+    from tensorc import _tensorc, _tensorc_rt
 
     obj = _small_object()
 
     def load():
-        kernel = _tensorc.Kernel(obj, "main", [], [], [])
+        kernel = _tensorc_rt.Kernel(obj, "main", [], [], [])
         assert kernel.call() == ()
         return kernel
 

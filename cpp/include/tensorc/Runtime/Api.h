@@ -1,4 +1,4 @@
-// Plain C++ interface of the tensorc native runtime: loading objects into the JIT and calling kernels.
+// Plain C++ interface of the tensorc native runtime: loading objects and calling kernels.
 // (Compiling modules to objects is code generation: tensorc/Target/CPU/ObjectCompiler.h.)
 //
 // Why this header exists: the runtime's LLVM/MLIR code must be compiled without RTTI (the wheels are
@@ -16,21 +16,45 @@
 namespace tensorc::runtime {
 
 //===------------------------------------------------------------------------------------------------===//
-// Loading objects into the process-wide JIT.
+// Loading objects (Runtime/ObjectLoader.cpp): linked in the process without LLVM; an object the small
+// linker does not support goes to the fallback loader, the ORC JIT of the compiler module
+// (Target/CPU/OrcLoader.cpp), registered when that module is imported.
 //===------------------------------------------------------------------------------------------------===//
 
-/// An object linked into its own JITDylib. Opaque; release it with unloadObject.
+/// A loaded object. Opaque; release it with unloadObject.
 struct LoadedObject;
 
-/// Links the ELF object `data[0, size)` into a fresh JITDylib of the process-wide ORC LLJIT and looks up
-/// `symbol` in it. On success returns the handle and sets `*entry` to the symbol's address; on failure
-/// returns null and sets `error`. Unresolved external symbols are reported here, not at call time.
+/// Links the ELF object `data[0, size)` into fresh memory and looks up `symbol` in it. On success
+/// returns the handle and sets `*entry` to the symbol's address; on failure returns null and sets
+/// `error`. Unresolved external symbols are reported here, not at call time. An object only the
+/// fallback loader can link fails with an error that starts with kNeedsFallbackLoader when none is
+/// registered (the Python side then imports the compiler module and tries again).
+/// TENSORC_OBJECT_LOADER=orc sends every object to the fallback loader (for comparisons).
 LoadedObject *loadObject(const void *data, size_t size, const std::string &symbol, void **entry,
                          std::string &error);
 
 /// Frees the code and data of an object. No pointer into the object (code, constants) may be used
 /// afterwards.
 void unloadObject(LoadedObject *object);
+
+inline constexpr const char *kNeedsFallbackLoader = "this object needs the LLVM JIT to load";
+
+/// A definition kernels link against before the process's own symbols (the runtime's callbacks and
+/// its pinned allocator). runtimeSymbols() ends with {nullptr, nullptr}.
+struct RuntimeSymbol {
+  const char *name;
+  void *address;
+};
+const RuntimeSymbol *runtimeSymbols();
+
+/// Another loader (plain function pointers: it lives in another shared object).
+struct FallbackLoader {
+  /// Same contract as loadObject; returns the loader's own handle.
+  void *(*load)(const void *data, size_t size, const std::string &symbol, void **entry, std::string &error);
+  void (*unload)(void *handle);
+};
+/// Registers the fallback loader (it must stay valid for the life of the process).
+void setFallbackLoader(FallbackLoader *loader);
 
 //===------------------------------------------------------------------------------------------------===//
 // Calling kernels.
@@ -53,6 +77,10 @@ constexpr size_t kMaxKernelArgs = 64;
 /// `args[0, nargs)`. Returns true when the kernel reported a failed check during this call, and then
 /// fills `*failure`. `nargs` must be <= kMaxKernelArgs. Safe to call without the GIL.
 bool invokeKernel(void *entry, void *const *args, size_t nargs, CheckFailure *failure);
+
+/// The host CPU as the object cache key sees it (Runtime/HostId.cpp): cpuid vendor, signature, feature
+/// leaves and enabled register state on x86-64.
+std::string hostId();
 
 } // namespace tensorc::runtime
 

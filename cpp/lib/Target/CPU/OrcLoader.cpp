@@ -1,13 +1,11 @@
-// Loading compiled objects into the process with one ORC LLJIT.
+// The fallback loader (tensorc/Runtime/Api.h): objects that the runtime's own small linker
+// (Runtime/ObjectLoader.cpp) does not support are linked by one process-wide ORC LLJIT. It lives in the
+// compiler module because it needs libLLVM; importing the module registers it.
 //
 // Every object gets its own JITDylib: kernels are compiled independently and may define the same
 // symbol names (every specialization of a function is called the same), and a JITDylib can be removed
 // on its own when the Python Kernel that uses it dies.
-#include "tensorc/Runtime/Api.h"
-
-#include "tensorc/Checks/CheckProtocol.h"
-#include "tensorc/Runtime/Blas.h"
-#include "tensorc/Runtime/KernelAbi.h"
+#include "tensorc/Target/CPU/OrcLoader.h"
 
 #include "llvm/ExecutionEngine/Orc/AbsoluteSymbols.h"
 #include "llvm/ExecutionEngine/Orc/Core.h"
@@ -22,13 +20,11 @@
 #include <cstdlib>
 #include <mutex>
 
-namespace tensorc::runtime {
-
-struct LoadedObject {
-  llvm::orc::JITDylib *dylib;
-};
+namespace tensorc::target::cpu {
 
 namespace {
+
+using runtime::RuntimeSymbol;
 
 /// Errors ORC reports asynchronously (outside the Expected<> of a lookup) would otherwise be printed to
 /// stderr. They are kept here and appended to the message of the failing load.
@@ -51,31 +47,16 @@ struct Jit {
   std::string error;
 };
 
-llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &dylib) {
+/// The runtime's definitions (its callbacks and pinned allocator: runtime::runtimeSymbols(), handed
+/// over by the runtime module) as absolute symbols, searched before the process's.
+llvm::Error defineRuntimeSymbols(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &dylib,
+                                 const RuntimeSymbol *table) {
   using llvm::orc::ExecutorAddr;
   using llvm::orc::ExecutorSymbolDef;
   const llvm::JITSymbolFlags flags = llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable;
   llvm::orc::SymbolMap symbols;
-  auto add = [&](llvm::StringRef name, auto *function) {
-    symbols[lljit.mangleAndIntern(name)] =
-        ExecutorSymbolDef(ExecutorAddr::fromPtr(reinterpret_cast<void *>(function)), flags);
-  };
-  // Defined in KernelAbi.cpp: the run-time check protocol's callback and the libraries' fallbacks.
-  add(checks::kReportSymbol, &tensorc_report);
-  add("memrefCopy", &memrefCopy);
-  // Blas.cpp: the gemm calls of tensorc-matmul-to-blas.
-  add("tensorc_gemm_f32", &tensorc_gemm_f32);
-  add("tensorc_gemm_f64", &tensorc_gemm_f64);
-  // The allocator is pinned to the one this library calls: result buffers malloc'd by a kernel are
-  // released by the runtime's std::free (the capsule that owns an output array). Resolving them by
-  // name could pick another allocator (an LD_PRELOADed jemalloc or sanitizer vs the libc found through
-  // a library handle), and memory from one freed by the other corrupts the heap.
-  // malloc raises MemoryError instead of returning null (KernelAbi.cpp).
-  add("malloc", &tensorc_malloc);
-  add("free", static_cast<void (*)(void *)>(&std::free));
-  add("calloc", static_cast<void *(*)(size_t, size_t)>(&std::calloc));
-  add("realloc", static_cast<void *(*)(void *, size_t)>(&std::realloc));
-  add("aligned_alloc", static_cast<void *(*)(size_t, size_t)>(&std::aligned_alloc));
+  for (const RuntimeSymbol *s = table; s->name; ++s)
+    symbols[lljit.mangleAndIntern(s->name)] = ExecutorSymbolDef(ExecutorAddr::fromPtr(s->address), flags);
   return dylib.define(llvm::orc::absoluteSymbols(std::move(symbols)));
 }
 
@@ -98,6 +79,8 @@ void addLibraryFallbacks(llvm::orc::LLJIT &lljit, llvm::orc::JITDylib &dylib) {
 
 /// The process-wide JIT, created on first use. Intentionally never destroyed: kernels may be released
 /// during interpreter shutdown, after C++ static destructors of libLLVM have run.
+const RuntimeSymbol *runtimeTable = nullptr;
+
 Jit &jit() {
   static Jit *instance = [] {
     auto *state = new Jit;
@@ -138,7 +121,7 @@ Jit &jit() {
       state->lljit.reset();
       return state;
     }
-    if (llvm::Error err = defineRuntimeSymbols(*state->lljit, *runtimeDylib)) {
+    if (llvm::Error err = defineRuntimeSymbols(*state->lljit, *runtimeDylib, runtimeTable)) {
       state->error = "cannot define runtime symbols: " + llvm::toString(std::move(err));
       state->lljit.reset();
       return state;
@@ -159,10 +142,7 @@ Jit &jit() {
 
 std::atomic<uint64_t> loadCounter{0};
 
-} // namespace
-
-LoadedObject *loadObject(const void *data, size_t size, const std::string &symbol, void **entry,
-                         std::string &error) {
+void *orcLoad(const void *data, size_t size, const std::string &symbol, void **entry, std::string &error) {
   Jit &state = jit();
   if (!state.lljit) {
     error = state.error;
@@ -210,18 +190,24 @@ LoadedObject *loadObject(const void *data, size_t size, const std::string &symbo
     return nullptr;
   }
   *entry = address->toPtr<void *>();
-  return new LoadedObject{&jd};
+  return &jd;
 }
 
-void unloadObject(LoadedObject *object) {
-  if (!object)
-    return;
+void orcUnload(void *handle) {
   Jit &state = jit();
-  if (state.lljit) {
-    if (llvm::Error err = state.lljit->getExecutionSession().removeJITDylib(*object->dylib))
+  if (handle && state.lljit) {
+    if (llvm::Error err = state.lljit->getExecutionSession().removeJITDylib(*static_cast<llvm::orc::JITDylib *>(handle)))
       llvm::consumeError(std::move(err));
   }
-  delete object;
 }
 
-} // namespace tensorc::runtime
+} // namespace
+
+runtime::FallbackLoader *orcLoader(const RuntimeSymbol *symbols) {
+  static runtime::FallbackLoader loader{&orcLoad, &orcUnload};
+  if (!runtimeTable)
+    runtimeTable = symbols; // before the JIT is created (on the first load)
+  return &loader;
+}
+
+} // namespace tensorc::target::cpu
