@@ -143,10 +143,12 @@ void buildToLinalg(OpPassManager &pm, const ModeOptions &mode) {
   addText(pm, text);
 }
 
-/// tensorc-bufferize: one-shot bufferization (inputs read-only), BLAS calls for matmuls with `blas`,
+/// tensorc-bufferize: one-shot bufferization (inputs read-only), identity layouts for checked ifs' results
+/// (returned without a copy), BLAS calls for matmuls with `blas`,
 /// deallocation, linalg -> loops.
 void buildBufferize(OpPassManager &pm, const ModeOptions &mode) {
-  addText(pm, std::string("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},") +
+  addText(pm, std::string("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},"
+                          "func.func(tensorc-identity-if-results),") +
               (mode.blas ? "tensorc-matmul-to-blas," : "") +
               "canonicalize,buffer-deallocation-pipeline,convert-bufferization-to-memref,"
               "func.func(convert-linalg-to-loops),canonicalize,cse");
@@ -182,7 +184,7 @@ const NamedPipeline kPipelines[] = {
      buildOptimize},
     {"tensorc-to-linalg", "tensorc -> linalg/tensor/arith/math on tensors, run-time checks guarded, then fusion",
      buildToLinalg},
-    {"tensorc-bufferize", "One-shot bufferization (inputs read-only), deallocation, linalg -> loops", buildBufferize},
+    {"tensorc-bufferize", "One-shot bufferization (inputs read-only), identity if results, deallocation, linalg -> loops", buildBufferize},
     {"tensorc-to-llvm", "Loops on memrefs -> LLVM dialect with vectorizable math", buildToLLVM},
     {"tensorc-lower-cpu", "The whole CPU lowering: tensorc -> LLVM dialect", buildLowerCpu},
     {"tensorc-compile-cpu", "Optimize and lower for the CPU: tensorc -> LLVM dialect", buildCompileCpu},

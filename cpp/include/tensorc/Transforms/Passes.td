@@ -52,6 +52,38 @@ def FoldEmptySlices : Pass<"tensorc-fold-empty-slices"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def IdentityIfResults : Pass<"tensorc-identity-if-results", "::mlir::func::FuncOp"> {
+  let summary = "Give bufferized scf.if results the identity layout when every branch yields one, and return them without a copy";
+  let description = [{
+    one-shot-bufferize (MLIR 22.1.8) types every `scf.if` result with a fully dynamic layout, even
+    when both branches yield identity-layout buffers (the checked functions of the lowering: a
+    placeholder in one branch, the computed result in the other). With identity layouts at the
+    function boundary, returning such a result then costs an allocation and a copy of the whole
+    result: `a + b` on 4M float32 took 3.8 ms beside NumPy's 1.5 ms, `a * 2 + 1` (no check, no if)
+    0.75 ms. Run right after one-shot-bufferize, this pass
+
+    1. retypes each memref result of an `scf.if` whose yields are all identity-layout buffers (after
+       looking through `memref.cast`) to the identity layout, casting for the users that expect the
+       old type, and
+    2. replaces `%a = memref.alloc(...)`, `memref.copy %x, %a`, `return %a` by `return %x` when
+       `%x` (through casts) is such an if result or an allocation, has the identity layout and `%a`
+       has no other user. Ownership of the returned buffer is the deallocation pipeline's business,
+       as for any returned value: it clones what the function does not own.
+
+    ```mlir
+    %r = scf.if %bad -> (memref<?xf32, strided<[?], offset: ?>>) { ... yield (memref.cast %p) }
+         else { ... yield (memref.cast %alloc) }
+    %out = memref.alloc(%n) : memref<?xf32>
+    memref.copy %r, %out
+    return %out
+    // becomes
+    %r = scf.if %bad -> (memref<?xf32>) { ... yield %p } else { ... yield %alloc }
+    return %r
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def MatmulToBlas : Pass<"tensorc-matmul-to-blas", "::mlir::ModuleOp"> {
   let summary = "Replace bufferized float matmuls by calls of the runtime's BLAS gemm";
   let description = [{
