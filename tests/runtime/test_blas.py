@@ -146,3 +146,36 @@ def test_matmul_with_an_operand_folded_into_its_body():
     assert got[0] == 0.0
     close(got[1], np.ones_like(y) @ y, "float32")
     close(got[2], y @ np.full_like(y, 2.0), "float32")
+
+
+@pytest.mark.parametrize("dtype", FLOATS + ["int64"])
+def test_transposed_operands_are_read_in_place(dtype):
+    # tensorc-fuse folds the transposes into the matmul's maps: no transposed copy is made, and BLAS
+    # gets the column-major operand as it is (ints: the loops read it by columns).
+    a, b, v, t = tc.matrix("a", dtype), tc.matrix("b", dtype), tc.vector("v", dtype), tc.tensor3("t", dtype)
+    cases = [
+        ([a, b], a.T @ b, lambda x, y: x.T @ y, [(7, 5), (7, 3)]),
+        ([a, b], a @ b.T, lambda x, y: x @ y.T, [(4, 6), (5, 6)]),
+        ([a, b], a.T @ b.T, lambda x, y: x.T @ y.T, [(6, 4), (5, 6)]),
+        ([a, v], a.T @ v, lambda x, y: x.T @ y, [(6, 4), (6,)]),
+        ([v, a], v @ a.T, lambda x, y: x @ y.T, [(6,), (3, 6)]),
+        ([t, b], tc.transpose(t, (0, 2, 1)) @ b, lambda x, y: x.transpose(0, 2, 1) @ y, [(2, 5, 3), (5, 4)]),
+        ([t, b], b.T @ t, lambda x, y: y.T @ x, [(2, 5, 3), (5, 4)]),  # b.T is reshaped to 3-D first
+        ([a, b], a.T @ b, lambda x, y: x.T @ y, [(0, 5), (0, 3)]),
+        ([a, b], a.T @ b, lambda x, y: x.T @ y, [(1, 1), (1, 3)]),
+        ([a, b], a.T @ b, lambda x, y: x.T @ y, [(260, 130), (260, 70)]),  # row-blocked (256 rows)
+    ]
+    for i, (inputs, out, ref, shapes) in enumerate(cases):
+        f = tc.function(inputs, out)
+        args = [(rand(s, "float64", j) * 3).astype(dtype) for j, s in enumerate(shapes)]
+        flipped = [x[::-1] if x.ndim and x.shape[0] > 1 else x for x in args]  # negative strides
+        for xs in (args, flipped):
+            want = ref(*xs)
+            if dtype == "int64":
+                np.testing.assert_array_equal(f(*xs), want)
+            else:
+                close(f(*xs), want, dtype)
+        if i != 6:  # b.T @ t: the transpose feeds the reshape to 3-D, not the matmul
+            assert "linalg.transpose" not in f.ir("optimized")
+        if dtype != "int64":
+            assert f"tensorc_gemm_f{dtype[-2:]}(" in f.ir("lowered")

@@ -1,4 +1,5 @@
-// tensorc-fuse: elementwise producers fused into consumers (reductions included) on linalg.
+// tensorc-fuse: elementwise producers fused into consumers (reductions included) on linalg, and
+// transposes folded into the maps of the generics that read them.
 #include "tensorc/Transforms/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -14,6 +15,37 @@ namespace tensorc {
 using namespace mlir;
 
 namespace {
+/// A transpose read by a generic is folded into the generic's indexing map for it: the consumer
+/// reads the transpose's input in permuted order instead of a transposed copy. This costs no
+/// arithmetic, so unlike elementwise producers it is folded into consumers with reduction loops
+/// too: `a.T @ b` (as the backward pass writes it) becomes one matmul reading `a` by columns, which
+/// tensorc-matmul-to-blas hands to BLAS as a transposed operand.
+struct FoldTransposeIntoGeneric : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp g, PatternRewriter &rewriter) const override {
+    for (OpOperand *in : g.getDpsInputOperands()) {
+      auto t = in->get().getDefiningOp<linalg::TransposeOp>();
+      if (!t || !t.hasPureTensorSemantics())
+        continue;
+      // result[i] = input[perm[i]] (dim i of the result is dim perm[i] of the input): reading the
+      // result at m(loops) is reading the input at the index whose dim perm[i] is m's result i.
+      ArrayRef<int64_t> perm = t.getPermutation();
+      AffineMap m = g.getMatchingIndexingMap(in);
+      SmallVector<AffineExpr> exprs(perm.size());
+      for (auto [i, p] : llvm::enumerate(perm))
+        exprs[p] = m.getResult(i);
+      SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+      maps[in->getOperandNumber()] = AffineMap::get(m.getNumDims(), m.getNumSymbols(), exprs, g.getContext());
+      rewriter.modifyOpInPlace(g, [&] {
+        in->set(t.getInput());
+        g.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct FusePass : tensorc::impl::FuseBase<FusePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -31,6 +63,7 @@ struct FusePass : tensorc::impl::FuseBase<FusePass> {
       return !consumer || consumer.getNumReductionLoops() == 0 ||
              consumer.getMatchingIndexingMap(fused).isPermutation();
     });
+    p.add<FoldTransposeIntoGeneric>(ctx);
     // Only fusion here: canonicalization runs after this pass in the pipeline (mixing the two let the
     // driver ping-pong on static-size casts of empty tensors).
     if (failed(applyPatternsGreedily(getOperation(), std::move(p))))

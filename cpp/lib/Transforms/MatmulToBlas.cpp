@@ -102,13 +102,19 @@ void lower(linalg::GenericOp g, ModuleOp module) {
   StridedOperand sb = describe(b, loc, bOp, g.getMatchingIndexingMap(rhs), loops.numLoops);
   StridedOperand sc = describe(b, loc, c, g.getMatchingIndexingMap(g.getDpsInitOperand(0)), loops.numLoops);
   // Loop ranges: batch, m and n from the result (its map lists every parallel loop in order), k
-  // from the lhs, whose last dim it is (the lowering checked the two contraction sizes equal).
+  // from the lhs dim that k indexes (its last one, unless tensorc-fuse folded a transpose into the
+  // map); the lowering checked the two contraction sizes equal.
   SmallVector<Value> ranges(loops.numLoops);
   int64_t p = 0;
   for (int64_t d = 0; d < loops.numLoops; ++d)
     if (d != loops.k)
       ranges[d] = b.create<memref::DimOp>(loc, c, p++);
-  ranges[loops.k] = b.create<memref::DimOp>(loc, a, cast<MemRefType>(a.getType()).getRank() - 1);
+  AffineMap lhsMap = g.getMatchingIndexingMap(lhs);
+  int64_t kDim = lhsMap.getNumResults() - 1;
+  for (auto [p, e] : llvm::enumerate(lhsMap.getResults()))
+    if (auto d = dyn_cast<AffineDimExpr>(e); d && d.getPosition() == loops.k)
+      kDim = p;
+  ranges[loops.k] = b.create<memref::DimOp>(loc, a, kDim);
   Value one = b.create<arith::ConstantIndexOp>(loc, 1), zero = b.create<arith::ConstantIndexOp>(loc, 0);
   auto rangeOf = [&](std::optional<int64_t> d) { return d ? ranges[*d] : one; };
   auto strideOf = [&](const StridedOperand &o, std::optional<int64_t> d) { return d ? o.loopStrides[*d] : zero; };

@@ -65,3 +65,36 @@ func.func @broadcast_into_elementwise(%x: tensor<?x?xf32>, %v: tensor<1x?xf32>) 
   %r = tensorc.add %x, %e : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
 }
+
+// -----
+
+// Fires (transposes): a.T @ b reads `a` through a permuted map instead of a transposed copy, although
+// the matmul has a reduction loop (a transpose recomputes nothing); the body stays acc + a * b, so the
+// matmul still goes to BLAS.
+// CHECK-DAG: #[[AT:.+]] = affine_map<(d0, d1, d2) -> (d1, d0)>
+// CHECK-LABEL: func.func @transposed_lhs
+// CHECK-SAME: (%[[A:.+]]: tensor<?x?xf32>, %[[B:.+]]: tensor<?x?xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {indexing_maps = [#[[AT]], {{.+}}], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK-SAME: ins(%[[A]], %[[B]] : tensor<?x?xf32>, tensor<?x?xf32>)
+// CHECK-SAME: attrs = {tensorc.gemm}
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: arith.addf
+func.func @transposed_lhs(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %t = tensorc.transpose %a [1, 0] : tensor<?x?xf32> -> tensor<?x?xf32>
+  %m = tensorc.matmul %t, %b : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  return %m : tensor<?x?xf32>
+}
+
+// -----
+
+// Must not fire (transposes): a transpose that is returned is computed; only its readers fold it.
+// CHECK-LABEL: func.func @transpose_returned
+// CHECK: %[[T:.+]] = linalg.transpose
+// CHECK: return %[[T]], %{{.+}}
+func.func @transpose_returned(%a: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  %t = tensorc.transpose %a [1, 0] : tensor<?x?xf32> -> tensor<?x?xf32>
+  %e = tensorc.exp %t : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %t, %e : tensor<?x?xf32>, tensor<?x?xf32>
+}

@@ -112,3 +112,30 @@ func.func @unmarked_and_tensors(%a: memref<?x?xi32>, %b: memref<?x?xi32>, %c: me
   } -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
 }
+
+// -----
+
+#at = affine_map<(m, k, n) -> (k, m)>
+#b = affine_map<(m, k, n) -> (k, n)>
+#c = affine_map<(m, k, n) -> (m, n)>
+// Fires on a.T @ b as tensorc-fuse leaves it (the transpose folded into the lhs map): k's range is the
+// lhs dim that k indexes (dim 0 here), and the lhs strides passed for m and k are its dim 1 and dim 0
+// strides, a column-major operand that BLAS takes as transposed.
+// CHECK-LABEL: func.func @transposed_lhs
+// CHECK-SAME: (%[[A:.+]]: memref<?x?xf32>, %[[B:.+]]: memref<?x?xf32>, %[[C:.+]]: memref<?x?xf32>)
+// CHECK-DAG: %[[MA:.+]], %[[OA:.+]], %[[SA:.+]]:2, %[[TA:.+]]:2 = memref.extract_strided_metadata %[[A]]
+// CHECK-DAG: %[[K:.+]] = memref.dim %[[A]], %c0
+// CHECK-DAG: %[[K64:.+]] = arith.index_cast %[[K]] : index to i64
+// CHECK-DAG: %[[AM:.+]] = arith.index_cast %[[TA]]#0 : index to i64
+// CHECK: call @tensorc_gemm_f32(%{{.+}}, %{{.+}}, %[[K64]], %{{.+}}, %{{.+}}, %c1_i64, %[[AM]],
+// CHECK-NOT: linalg.generic
+func.func @transposed_lhs(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>) {
+  linalg.generic {indexing_maps = [#at, #b, #c], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<?x?xf32>, memref<?x?xf32>) outs(%c : memref<?x?xf32>) attrs = {tensorc.gemm} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
