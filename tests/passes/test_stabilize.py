@@ -316,6 +316,84 @@ def test_spelled_softmax_cross_entropy(spelling):
     np.testing.assert_allclose(f(data, labels), want, rtol=1e-5)
 
 
+# ---- log_softmax, logsumexp, sigmoid, logaddexp as NumPy code spells them -------------------------
+
+def _naive_log_softmax(x, axis):
+    return x - np.log(np.sum(np.exp(x), axis, keepdims=True))
+
+
+def _shifted_log_softmax(x, axis):
+    m = x.max(axis, keepdims=True)
+    return x - m - np.log(np.sum(np.exp(x - m), axis, keepdims=True))
+
+
+def _log_of_spelled_softmax(x, axis):
+    return np.log(_naive_softmax(x, axis))
+
+
+def _lse_inside(x, axis):  # x - (m + log(sum(exp(x - m))))
+    m = x.max(axis, keepdims=True)
+    return x - (m + np.log(np.exp(x - m).sum(axis, keepdims=True)))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("spelling", [_naive_log_softmax, _shifted_log_softmax, _log_of_spelled_softmax, _lse_inside])
+def test_spelled_log_softmax(dtype, spelling):
+    """Every spelling becomes one tensorc.log_softmax of x: right at x1000, where the naive ones fail."""
+    x = tc.matrix("x", dtype)
+    for axis in (1, 0):
+        opt, naive = both([x], spelling(x, axis))
+        graph = opt.ir("graph")
+        assert "tensorc.log_softmax %arg0" in graph and "tensorc.exp" not in graph, graph
+        for scale in (1, 1000):
+            data = randn((6, 5), dtype, scale)
+            close(opt(data), ref_log_softmax(data.astype(np.float64), axis), dtype)
+        if spelling in (_naive_log_softmax, _log_of_spelled_softmax):
+            assert not np.isfinite(naive(randn((6, 5), dtype, 1000))).all()
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("keepdims", [True, False])
+def test_spelled_logsumexp(dtype, keepdims):
+    """log(sum(exp(x - m))) + m with m the max: one tensorc.logsumexp of x, and the max-free spelling too."""
+    x = tc.matrix("x", dtype)
+    m = x.max(1, keepdims=keepdims)
+    shifted = m if keepdims else m[:, None]
+    for expr in [np.log(np.sum(np.exp(x - shifted), 1, keepdims=keepdims)) + m,
+                 m + np.log(np.sum(np.exp(x - shifted), 1, keepdims=keepdims)),
+                 np.log(np.sum(np.exp(x), 1, keepdims=keepdims))]:
+        opt, naive = both([x], expr)
+        graph = opt.ir("graph")
+        assert "tensorc.logsumexp %arg0" in graph and "tensorc.exp" not in graph, graph
+        for scale in (1, 1000):
+            data = randn((6, 5), dtype, scale)
+            close(opt(data), ref_logsumexp(data.astype(np.float64), 1, keepdims), dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_spelled_sigmoid(dtype):
+    x = tc.vector("x", dtype)
+    opt, naive = both([x], 1 / (1 + np.exp(-x)))
+    assert "tensorc.sigmoid" in opt.ir("graph") and "tensorc.exp" not in opt.ir("graph"), opt.ir("graph")
+    data = np.array([-1000, -100, -20, -1, 0, 0.5, 20, 100, 1000], dtype)
+    close(opt(data), ref_sigmoid(data.astype(np.float64)), dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_spelled_logaddexp(dtype):
+    """log(exp(a) + exp(b)) computed as np.logaddexp: finite at +-1000, and its special values."""
+    a, b = tc.vector("a", dtype), tc.vector("b", dtype)
+    opt, naive = both([a, b], np.log(np.exp(a) + np.exp(b)))
+    assert "tensorc.log %" not in opt.ir("graph"), opt.ir("graph")
+    xs = np.array([1000, -1000, 0, 3, -np.inf, np.inf, -np.inf, np.inf, np.nan, 89, -105], dtype)
+    ys = np.array([999, -1001, 0, -2, -np.inf, np.inf, np.inf, 1.0, 1.0, 89, -105], dtype)
+    with np.errstate(invalid="ignore"):  # the nan operand
+        want = np.logaddexp(xs.astype(np.float64), ys.astype(np.float64))
+    got = opt(xs, ys)
+    np.testing.assert_allclose(got.astype(np.float64), want, rtol=RTOL[dtype])
+    assert not np.isfinite(naive(xs[:2], ys[:2])).all()  # inf at +1000, -inf at -1000
+
+
 # ---- log1p, expm1 ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", FLOATS_F64_LOG1P)
@@ -422,7 +500,8 @@ def test_log1mexp(dtype, form):
 def test_rewrite_names_and_exclusion():
     """Every rewrite has a name that modes accept; excluding one rewrite leaves the others on."""
     names = tc.rewrite_names()["stabilize"]
-    for n in ["log-softmax", "sub-logsumexp", "logsumexp", "spelled-softmax", "log1p", "expm1", "log-sigmoid",
+    for n in ["log-softmax", "sub-logsumexp", "logsumexp", "spelled-softmax", "spelled-logsumexp", "softmax-shift",
+              "spelled-sigmoid", "spelled-logaddexp", "log1p", "expm1", "log-sigmoid",
               "log-one-minus-sigmoid", "one-minus-sigmoid", "exp-ratio-sigmoid", "softplus", "log1mexp",
               "softmax-cross-entropy"]:
         assert n in names
@@ -443,3 +522,24 @@ def test_fast_compile_and_single_rewrite():
     graph = one.ir("graph")
     assert "tensorc.log_softmax" in graph and "tensorc.log1p" not in graph, graph
     close(one(data)[0], ref_log_softmax(data.astype(np.float64), 1), np.float32)
+
+
+def test_spelled_layernorm_is_the_same_graph():
+    """Mean and variance spelled out (np.mean of squared deviations, ** 2) give the graph tc.mean and
+    tc.var give, op for op, so tensorc-fuse-rows blocks it by rows the same way."""
+    import re
+
+    x, g = tc.matrix("x", np.float32), tc.vector("g", np.float32)
+    mu = tc.mean(x, axis=-1, keepdims=True)
+    with_ops = (x - mu) / tc.sqrt(tc.var(x, axis=-1, keepdims=True) + 1e-5) * g
+    smu = np.mean(x, axis=-1, keepdims=True)
+    spelled = (x - smu) / np.sqrt(np.mean((x - smu) ** 2, axis=-1, keepdims=True) + 1e-5) * g
+    graphs = []
+    for expr in (with_ops, spelled):
+        f = function([x, g], expr)
+        data = randn((8, 16), np.float32)
+        want = (data - data.mean(-1, keepdims=True)) / np.sqrt(data.var(-1, keepdims=True) + 1e-5)
+        close(f(data, np.ones(16, np.float32)), want, np.float32)
+        body = f.ir("graph").split("func.func")[1]
+        graphs.append([re.sub(r"\s*loc\(.*", "", line) for line in body.splitlines() if "tensorc." in line])
+    assert graphs[0] == graphs[1]

@@ -242,6 +242,24 @@ struct SubLogSumExp : NamedPattern<SubOp> {
   }
 };
 
+/// `v = x - m` where m is max(x) over one axis `a`, kept for broadcasting (keepdims, or expand_dims
+/// of the keepdims=false max): the shift NumPy code subtracts before exp. `axis`, when given, must be
+/// a. Null x otherwise.
+struct MaxShift {
+  Value x;            // the unshifted value
+  Value subtrahend;   // m as subtracted (the kept max, or the expand_dims of it)
+  ReduceMaxOp max;    // the reduction itself
+};
+MaxShift maxShift(Value v, std::optional<int64_t> axis = std::nullopt) {
+  auto sub = v ? v.getDefiningOp<SubOp>() : SubOp();
+  if (!sub || sub.getLhs().getType() != sub.getType())
+    return {};
+  auto mx = keptReduction<ReduceMaxOp>(sub.getRhs());
+  if (!mx || mx.getX() != sub.getLhs() || (axis && mx.getAxes()[0] != *axis))
+    return {};
+  return {sub.getLhs(), sub.getRhs(), mx};
+}
+
 /// softmax as NumPy code spells it: exp(x) / sum(exp(x), axis=a, keepdims=True), and the max-shifted
 /// e = exp(x - max(x, axis=a, keepdims=True)); e / sum(e, axis=a, keepdims=True) -> softmax(x, a).
 /// The naive spelling overflows to inf/inf = nan from x ~ 89 (float32) on; the shifted one is
@@ -259,13 +277,53 @@ struct SpelledSoftmax : NamedPattern<DivOp> {
     int64_t axis = sum.getAxes()[0];
     Value x = exp.getX();
     // exp(x - max(x)): softmax does not depend on a shift along its axis.
-    if (auto sub = x.getDefiningOp<SubOp>(); sub && sub.getLhs().getType() == sub.getType()) {
-      auto mx = keptReduction<ReduceMaxOp>(sub.getRhs());
-      if (mx && mx.getX() == sub.getLhs() && mx.getAxes()[0] == axis)
-        x = sub.getLhs();
-    }
+    if (MaxShift shift = maxShift(x, axis); shift.x)
+      x = shift.x;
     rw.replaceOpWithNewOp<SoftmaxOp>(op, op.getType(), x, (uint64_t)axis);
     return success();
+  }
+};
+
+/// log_softmax(x - max(x, a, keepdims), a) -> log_softmax(x, a), and the same for softmax: both are
+/// invariant to a shift along their axis and shift internally. This is how the spelled-out
+/// `(x - m) - log(sum(exp(x - m), a, keepdims))` ends up (logsumexp, then sub-logsumexp, then this).
+template <typename Op>
+struct DropMaxShift : NamedPattern<Op> {
+  using NamedPattern<Op>::NamedPattern;
+  LogicalResult matchAndRewrite(Op op, PatternRewriter &rw) const override {
+    MaxShift shift = maxShift(op.getX(), (int64_t)op.getAxis());
+    if (!shift.x || shift.x.getType() != op.getType())
+      return failure();
+    rw.replaceOpWithNewOp<Op>(op, op.getType(), shift.x, op.getAxisAttr());
+    return success();
+  }
+};
+
+/// logsumexp as NumPy code spells it: log(sum(exp(x - m), a)) + m with m = max(x, a) (keepdims=True
+/// throughout, or keepdims=False with m[..., None] subtracted) -> logsumexp(x, a). The spelled form
+/// is stable for finite x; for a row of -inf (m = -inf, x - m = nan) it gives nan, and for a row
+/// holding +inf nan, where logsumexp gives -inf and +inf as SciPy does.
+struct SpelledLogSumExp : NamedPattern<AddOp> {
+  using NamedPattern::NamedPattern;
+  LogicalResult matchAndRewrite(AddOp op, PatternRewriter &rw) const override {
+    if (!isFloat(op))
+      return failure();
+    for (auto [l, m] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
+      auto lse = l.getDefiningOp<LogSumExpOp>();
+      if (!lse || lse.getType() != op.getType() || lse.getAxes().size() != 1)
+        continue;
+      MaxShift shift = maxShift(lse.getX(), lse.getAxes()[0]);
+      if (!shift.x)
+        continue;
+      // The m added back is the one subtracted: the same kept max, or (keepdims=false) the max itself.
+      bool same = lse.getKeepdims() ? m == shift.subtrahend
+                                    : m == shift.max.getResult() && !shift.max.getKeepdims();
+      if (!same || m.getType() != op.getType())
+        continue;
+      rw.replaceOpWithNewOp<LogSumExpOp>(op, op.getType(), shift.x, lse.getAxes(), lse.getKeepdims());
+      return success();
+    }
+    return failure();
   }
 };
 
@@ -385,6 +443,49 @@ struct ExpRatioSigmoid : NamedPattern<DivOp> {
   }
 };
 
+/// 1 / (1 + exp(-x)) -> sigmoid(x) (the NumPy spelling; the same value, one transcendental, and
+/// fused like the op)
+struct SpelledSigmoid : NamedPattern<DivOp> {
+  using NamedPattern::NamedPattern;
+  LogicalResult matchAndRewrite(DivOp op, PatternRewriter &rw) const override {
+    if (!isFloat(op) || !isSplat(op.getLhs(), 1.0) || op.getRhs().getType() != op.getType())
+      return failure();
+    auto exp = unaryOf<ExpOp>(onePlus(op.getRhs()));
+    auto neg = exp ? unaryOf<NegOp>(exp.getX()) : NegOp();
+    if (!neg)
+      return failure();
+    rw.replaceOpWithNewOp<SigmoidOp>(op, op.getType(), neg.getX());
+    return success();
+  }
+};
+
+/// log(exp(a) + exp(b)) -> logaddexp(a, b) as tc.logaddexp computes it (NumPy's npy_logaddexp):
+/// where(a == b, a + log(2), max(a, b) + log1p(exp(-|a - b|))). The spelled form overflows to inf
+/// from a ~ 89 (float32) on and underflows to -inf below ~ -104; only operands of the result's type
+/// (no broadcasting between them).
+struct SpelledLogAddExp : NamedPattern<LogOp> {
+  using NamedPattern::NamedPattern;
+  LogicalResult matchAndRewrite(LogOp op, PatternRewriter &rw) const override {
+    auto add = op.getX().getDefiningOp<AddOp>();
+    if (!isFloat(op) || !add || add.getType() != op.getType())
+      return failure();
+    auto ea = unaryOf<ExpOp>(add.getLhs()), eb = unaryOf<ExpOp>(add.getRhs());
+    if (!ea || !eb || ea.getType() != op.getType() || eb.getType() != op.getType())
+      return failure();
+    Value a = ea.getX(), b = eb.getX();
+    Location loc = op.getLoc();
+    Type t = op.getType();
+    auto tt = cast<RankedTensorType>(t);
+    Value gap = rw.create<NegOp>(loc, t, rw.create<AbsOp>(loc, t, rw.create<SubOp>(loc, t, a, b)));
+    Value general = rw.create<AddOp>(loc, t, rw.create<MaxOp>(loc, t, a, b),
+                                     rw.create<Log1pOp>(loc, t, rw.create<ExpOp>(loc, t, gap)));
+    Value equal = rw.create<EqOp>(loc, RankedTensorType::get(tt.getShape(), rw.getI1Type()), a, b);
+    Value twice = rw.create<AddOp>(loc, t, a, unitSplat(rw, loc, a, 0.6931471805599453));
+    rw.replaceOpWithNewOp<SelectOp>(op, t, equal, twice, general);
+    return success();
+  }
+};
+
 /// log1p(exp(x)) -> softplus(x)
 struct Log1pExp : NamedPattern<Log1pOp> {
   using NamedPattern::NamedPattern;
@@ -467,6 +568,10 @@ void populateStabilizations(RewritePatternSet &p) {
   p.add<SubLogSumExp>(ctx, "sub-logsumexp");
   p.add<LogSumExpOfExp>(ctx, "logsumexp");
   p.add<SpelledSoftmax>(ctx, "spelled-softmax");
+  p.add<SpelledLogSumExp>(ctx, "spelled-logsumexp");
+  p.add<DropMaxShift<LogSoftmaxOp>, DropMaxShift<SoftmaxOp>>(ctx, "softmax-shift");
+  p.add<SpelledSigmoid>(ctx, "spelled-sigmoid");
+  p.add<SpelledLogAddExp>(ctx, "spelled-logaddexp");
   p.add<LogOnePlus>(ctx, "log1p");
   p.add<ExpMinusOne, ExpPlusMinusOne>(ctx, "expm1");
   p.add<LogSigmoid>(ctx, "log-sigmoid");

@@ -665,3 +665,165 @@ func.func @cross_entropy_multi_use(%x: tensor<?x?xf32>, %y: tensor<?xi64>) -> (t
   %2 = tensorc.neg %1 : tensor<?xf32> -> tensor<?xf32>
   return %2, %1 : tensor<?xf32>, tensor<?xf32>
 }
+
+// -----
+
+// === spelled log_softmax: x - log(sum(exp(x), keepdims)) and the max-shifted
+// (x - m) - log(sum(exp(x - m), keepdims)) -> log_softmax(x, a) (logsumexp, sub-logsumexp, then
+// softmax-shift drops the shift, which log_softmax and softmax do not depend on)
+
+// CHECK-LABEL: func.func @spelled_log_softmax
+// CHECK-NEXT: %[[A:.*]] = tensorc.log_softmax %arg0 axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+// CHECK-NEXT: %[[B:.*]] = tensorc.log_softmax %arg0 axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+// CHECK-NEXT: %[[C:.*]] = tensorc.softmax %arg0 axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
+// CHECK-NEXT: return %[[A]], %[[B]], %[[C]]
+func.func @spelled_log_softmax(%x: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>) {
+  %e = tensorc.exp %x : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tensorc.reduce_sum %e axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %l = tensorc.log %s : tensor<?x1xf32> -> tensor<?x1xf32>
+  %0 = tensorc.sub %x, %l : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %m = tensorc.reduce_max %x axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %d = tensorc.sub %x, %m : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %ed = tensorc.exp %d : tensor<?x?xf32> -> tensor<?x?xf32>
+  %sd = tensorc.reduce_sum %ed axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %ld = tensorc.log %sd : tensor<?x1xf32> -> tensor<?x1xf32>
+  %1 = tensorc.sub %d, %ld : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  // softmax of a value shifted by its max along the softmax's axis (keepdims=false max, expand_dims)
+  %m0 = tensorc.reduce_max %x axes = [0] : tensor<?x?xf32> -> tensor<?xf32>
+  %m0e = tensorc.expand_dims %m0 [0] : tensor<?xf32> -> tensor<1x?xf32>
+  %d0 = tensorc.sub %x, %m0e : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %2 = tensorc.softmax %d0 axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0, %1, %2 : tensor<?x?xf32>, tensor<?x?xf32>, tensor<?x?xf32>
+}
+
+// Must not fire (softmax-shift): a shift by the max along another axis, by the max of another value.
+// CHECK-LABEL: func.func @softmax_shift_no_match
+// CHECK: %[[D:.*]] = tensorc.sub %arg0
+// CHECK: tensorc.log_softmax %[[D]] axis = 1
+// CHECK: %[[E:.*]] = tensorc.sub %arg0
+// CHECK: tensorc.softmax %[[E]] axis = 1
+func.func @softmax_shift_no_match(%x: tensor<?x?xf32>, %y: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  %m = tensorc.reduce_max %x axes = [0] {keepdims = true} : tensor<?x?xf32> -> tensor<1x?xf32>
+  %d = tensorc.sub %x, %m : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %0 = tensorc.log_softmax %d axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+  %my = tensorc.reduce_max %y axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %e = tensorc.sub %x, %my : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %1 = tensorc.softmax %e axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
+}
+
+// -----
+
+// === spelled-logsumexp: log(sum(exp(x - m), a)) + m -> logsumexp(x, a), keepdims=True throughout,
+// or keepdims=False with m[:, None] subtracted, m on either side of the +
+
+// CHECK-LABEL: func.func @spelled_logsumexp
+// CHECK-NEXT: %[[A:.*]] = tensorc.logsumexp %arg0 axes = [1] {keepdims = true} : tensor<?x?xf64> -> tensor<?x1xf64>
+// CHECK-NEXT: %[[B:.*]] = tensorc.logsumexp %arg0 axes = [1] : tensor<?x?xf64> -> tensor<?xf64>
+// CHECK-NEXT: return %[[A]], %[[B]]
+func.func @spelled_logsumexp(%x: tensor<?x?xf64>) -> (tensor<?x1xf64>, tensor<?xf64>) {
+  %m = tensorc.reduce_max %x axes = [1] {keepdims = true} : tensor<?x?xf64> -> tensor<?x1xf64>
+  %d = tensorc.sub %x, %m : tensor<?x?xf64>, tensor<?x1xf64> -> tensor<?x?xf64>
+  %e = tensorc.exp %d : tensor<?x?xf64> -> tensor<?x?xf64>
+  %s = tensorc.reduce_sum %e axes = [1] {keepdims = true} : tensor<?x?xf64> -> tensor<?x1xf64>
+  %l = tensorc.log %s : tensor<?x1xf64> -> tensor<?x1xf64>
+  %0 = tensorc.add %l, %m : tensor<?x1xf64>, tensor<?x1xf64> -> tensor<?x1xf64>
+  %m2 = tensorc.reduce_max %x axes = [1] : tensor<?x?xf64> -> tensor<?xf64>
+  %m2e = tensorc.expand_dims %m2 [1] : tensor<?xf64> -> tensor<?x1xf64>
+  %d2 = tensorc.sub %x, %m2e : tensor<?x?xf64>, tensor<?x1xf64> -> tensor<?x?xf64>
+  %e2 = tensorc.exp %d2 : tensor<?x?xf64> -> tensor<?x?xf64>
+  %s2 = tensorc.reduce_sum %e2 axes = [1] : tensor<?x?xf64> -> tensor<?xf64>
+  %l2 = tensorc.log %s2 : tensor<?xf64> -> tensor<?xf64>
+  %1 = tensorc.add %m2, %l2 : tensor<?xf64>, tensor<?xf64> -> tensor<?xf64>
+  return %0, %1 : tensor<?x1xf64>, tensor<?xf64>
+}
+
+// Must not fire: the max added back is another value's, and the shift is along another axis (the
+// logsumexp of the shifted value is still recognized; the + stays).
+// CHECK-LABEL: func.func @spelled_logsumexp_no_match
+// CHECK-COUNT-2: tensorc.add
+func.func @spelled_logsumexp_no_match(%x: tensor<?x?xf64>, %y: tensor<?x?xf64>) -> (tensor<?x1xf64>, tensor<?x1xf64>) {
+  %m = tensorc.reduce_max %x axes = [1] {keepdims = true} : tensor<?x?xf64> -> tensor<?x1xf64>
+  %my = tensorc.reduce_max %y axes = [1] {keepdims = true} : tensor<?x?xf64> -> tensor<?x1xf64>
+  %d = tensorc.sub %x, %m : tensor<?x?xf64>, tensor<?x1xf64> -> tensor<?x?xf64>
+  %e = tensorc.exp %d : tensor<?x?xf64> -> tensor<?x?xf64>
+  %s = tensorc.reduce_sum %e axes = [1] {keepdims = true} : tensor<?x?xf64> -> tensor<?x1xf64>
+  %l = tensorc.log %s : tensor<?x1xf64> -> tensor<?x1xf64>
+  %0 = tensorc.add %l, %my : tensor<?x1xf64>, tensor<?x1xf64> -> tensor<?x1xf64>
+  %m0 = tensorc.reduce_max %x axes = [0] {keepdims = true} : tensor<?x?xf64> -> tensor<1x?xf64>
+  %d0 = tensorc.sub %x, %m0 : tensor<?x?xf64>, tensor<1x?xf64> -> tensor<?x?xf64>
+  %e0 = tensorc.exp %d0 : tensor<?x?xf64> -> tensor<?x?xf64>
+  %s0 = tensorc.reduce_sum %e0 axes = [1] {keepdims = true} : tensor<?x?xf64> -> tensor<?x1xf64>
+  %l0 = tensorc.log %s0 : tensor<?x1xf64> -> tensor<?x1xf64>
+  %1 = tensorc.add %l0, %m : tensor<?x1xf64>, tensor<?x1xf64> -> tensor<?x1xf64>
+  return %0, %1 : tensor<?x1xf64>, tensor<?x1xf64>
+}
+
+// -----
+
+// === spelled-sigmoid: 1 / (1 + exp(-x)) -> sigmoid(x)
+
+// CHECK-LABEL: func.func @spelled_sigmoid
+// CHECK-NEXT: %[[S:.*]] = tensorc.sigmoid %arg0 : tensor<?xf32> -> tensor<?xf32>
+// CHECK-NEXT: return %[[S]]
+func.func @spelled_sigmoid(%x: tensor<?xf32>) -> tensor<?xf32> {
+  %one = tensorc.constant dense<1.0> : tensor<1xf32>
+  %n = tensorc.neg %x : tensor<?xf32> -> tensor<?xf32>
+  %e = tensorc.exp %n : tensor<?xf32> -> tensor<?xf32>
+  %d = tensorc.add %one, %e : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  %r = tensorc.div %one, %d : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+
+// Must not fire: 2 / (1 + exp(-x)), 1 / (1 + exp(x)) is exp-ratio's business only in its own form.
+// CHECK-LABEL: func.func @spelled_sigmoid_no_match
+// CHECK-COUNT-2: tensorc.div
+// CHECK-NOT: tensorc.sigmoid
+func.func @spelled_sigmoid_no_match(%x: tensor<?xf32>) -> (tensor<?xf32>, tensor<?xf32>) {
+  %one = tensorc.constant dense<1.0> : tensor<1xf32>
+  %two = tensorc.constant dense<2.0> : tensor<1xf32>
+  %n = tensorc.neg %x : tensor<?xf32> -> tensor<?xf32>
+  %e = tensorc.exp %n : tensor<?xf32> -> tensor<?xf32>
+  %d = tensorc.add %one, %e : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  %0 = tensorc.div %two, %d : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  %ep = tensorc.exp %x : tensor<?xf32> -> tensor<?xf32>
+  %dp = tensorc.add %one, %ep : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  %1 = tensorc.div %one, %dp : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  return %0, %1 : tensor<?xf32>, tensor<?xf32>
+}
+
+// -----
+
+// === spelled-logaddexp: log(exp(a) + exp(b)) -> where(a == b, a + log 2, max(a, b) + log1p(exp(-|a - b|)))
+// (and log1p(exp(.)) then becomes softplus)
+
+// CHECK-LABEL: func.func @spelled_logaddexp
+// CHECK-DAG: %[[EQ:.*]] = tensorc.eq %arg0, %arg1
+// CHECK-DAG: %[[MX:.*]] = tensorc.max %arg0, %arg1
+// CHECK-DAG: %[[L:.*]] = tensorc.softplus
+// CHECK-DAG: %[[G:.*]] = tensorc.add %[[MX]], %[[L]]
+// CHECK-DAG: %[[T:.*]] = tensorc.add %arg0, %{{.*}} : tensor<?x?xf32>, tensor<1x1xf32>
+// CHECK: %[[R:.*]] = tensorc.select %[[EQ]], %[[T]], %[[G]]
+// CHECK-NOT: tensorc.log %
+// CHECK: return %[[R]]
+func.func @spelled_logaddexp(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %ea = tensorc.exp %a : tensor<?x?xf32> -> tensor<?x?xf32>
+  %eb = tensorc.exp %b : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tensorc.add %ea, %eb : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %r = tensorc.log %s : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// Must not fire: operands that broadcast against each other, a sum of an exp and something else.
+// CHECK-LABEL: func.func @spelled_logaddexp_no_match
+// CHECK-NOT: tensorc.select
+// CHECK-COUNT-2: tensorc.log %
+func.func @spelled_logaddexp_no_match(%a: tensor<?x?xf32>, %b: tensor<?x1xf32>, %c: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  %ea = tensorc.exp %a : tensor<?x?xf32> -> tensor<?x?xf32>
+  %eb = tensorc.exp %b : tensor<?x1xf32> -> tensor<?x1xf32>
+  %s = tensorc.add %ea, %eb : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %0 = tensorc.log %s : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s2 = tensorc.add %ea, %c : tensor<?x?xf32>, tensor<?x?xf32> -> tensor<?x?xf32>
+  %1 = tensorc.log %s2 : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
+}
