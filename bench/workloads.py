@@ -87,6 +87,21 @@ def _tc_add1():
     return _tc_compile(lambda x: x + 1)
 
 
+def _tc_add1_varargs():
+    return _tc_compile(lambda *xs: xs[0] + 1)
+
+
+def _tc_add1_keyword():
+    return _tc_compile(lambda x, *, one=1.0: x + one)
+
+
+def _tc_add1_function():
+    import tensorc as tc
+
+    x = tc.vector("x", dtype="float32")
+    return tc.function([x], x + 1)
+
+
 def _tc_w2():
     import tensorc as tc
 
@@ -261,6 +276,13 @@ WORKLOADS = {
     "W6": dict(inputs=lambda: (np.arange(8, dtype=np.float32),), ref=lambda x: x + 1,
                numpy=lambda: (lambda x: x + 1), tensorc=_tc_add1, jax=lambda: _jax(lambda x: x + 1),
                pytensor=_pt_add1, unit="us"),
+    # The same call through the other call paths: tc.function, and @tc.compile with *args / a keyword default.
+    "W6 function": dict(inputs=lambda: (np.arange(8, dtype=np.float32),), ref=lambda x: x + 1,
+                        numpy=lambda: (lambda x: x + 1), tensorc=_tc_add1_function, unit="us"),
+    "W6 *args": dict(inputs=lambda: (np.arange(8, dtype=np.float32),), ref=lambda x: x + 1,
+                     numpy=lambda: (lambda x: x + 1), tensorc=_tc_add1_varargs, unit="us"),
+    "W6 keyword": dict(inputs=lambda: (np.arange(8, dtype=np.float32),), ref=lambda x: x + 1,
+                       numpy=lambda: (lambda x: x + 1), tensorc=_tc_add1_keyword, unit="us"),
     "W2": dict(inputs=lambda: _logits(1.0), ref=_w2_ref, numpy=lambda: _w2_numpy, tensorc=_tc_w2, jax=_jax_w2,
                pytensor=_pt_w2, **_torch_builders(_torch_w2)),
     "W2 x1000": dict(inputs=lambda: _logits(1000.0), ref=_w2_ref, numpy=lambda: _w2_numpy, tensorc=_tc_w2,
