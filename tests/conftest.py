@@ -32,7 +32,7 @@ except ImportError:
 
 def _native_problem():
     try:
-        from tensorc import _tensorc  # noqa: F401
+        from tensorc import _tensorc, _tensorc_rt  # noqa: F401  (compiler, runtime)
         from tensorc.runtime import compiler  # noqa: F401
     except ImportError as e:
         return str(e)
