@@ -27,7 +27,6 @@ import json
 import os
 import stat
 import struct
-import tempfile
 import warnings
 
 __all__ = ["cache_dir", "enabled", "key", "load", "store", "remove", "entry_path"]
@@ -200,6 +199,8 @@ def store(k: str, obj: bytes, meta: dict | None = None) -> bool:
     if directory is None:
         return False
     tmp = None
+    import tempfile  # only to store: a cache hit does not need it (5 ms of imports)
+
     try:
         # mkstemp creates the file 0600 and with a unique name, so concurrent writers never collide.
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=_SUFFIX, dir=directory)
