@@ -48,4 +48,7 @@ def __getattr__(name):
     if name == "blas_info":  # the BLAS compiled matmuls call (runtime/blas.py)
         from .runtime.blas import info
         return info
+    if name in ("set_num_threads", "get_num_threads"):  # runtime/threads.py
+        from .runtime import threads
+        return getattr(threads, name)
     raise AttributeError(f"module 'tensorc' has no attribute {name!r}")

@@ -49,6 +49,9 @@ void bindRuntime(nb::module_ &m) {
         nb::arg("int64_indices"),
         "dlopen a CBLAS library for tensorc-matmul-to-blas's gemm calls; returns '' or why it failed.");
   m.def("loaded_blas", &tensorc::runtime::loadedBlas, "Path of the BLAS in use, '' when none.");
+  m.def("set_blas_threads", &tensorc::runtime::setBlasThreads, nb::arg("count"),
+        "Set the BLAS's thread count; False when it has no such control (or none is loaded).");
+  m.def("blas_threads", &tensorc::runtime::blasThreads, "The BLAS's thread count, -1 when unknown.");
 
   nb::class_<Kernel>(m, "Kernel", nb::is_weak_referenceable(),
                      "A compiled object loaded into the process JIT, callable through the "

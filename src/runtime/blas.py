@@ -57,17 +57,26 @@ _SYMBOLS = [("scipy_cblas_sgemm64_", "scipy_cblas_dgemm64_", True), ("scipy_cbla
 
 def _open(path: str):
     """Load `path` with the first symbol spelling it has; None and the reasons when none loads."""
-    import ctypes
-
-    try:
-        lib = ctypes.CDLL(path)
-    except OSError as e:
-        return None, [f"{path}: {e}"]
+    if not os.path.exists(path):
+        return None, [f"{path}: no such file"]
+    errors = []
     for sgemm, dgemm, ilp64 in _SYMBOLS:
-        if hasattr(lib, sgemm) and hasattr(lib, dgemm):
-            error = _tensorc_rt.load_blas(path, sgemm, dgemm, ilp64)
-            return (None, [error]) if error else (f"{os.path.basename(path)} ({sgemm})", [])
-    return None, [f"{path}: no CBLAS sgemm/dgemm symbols"]
+        error = _tensorc_rt.load_blas(path, sgemm, dgemm, ilp64)
+        if not error:
+            return f"{os.path.basename(path)} ({sgemm})", []
+        errors.append(error)
+        if error.startswith("cannot open"):
+            break
+    return None, [errors[-1] if errors[-1].startswith("cannot open") else f"{path}: no CBLAS sgemm/dgemm symbols"]
+
+
+def apply_threads() -> None:
+    """Give the loaded BLAS the thread count the user asked for (runtime/threads.py), if any."""
+    from .threads import requested
+
+    n = requested()
+    if n is not None and ensure() is not None:
+        _tensorc_rt.set_blas_threads(n)
 
 
 def ensure() -> str | None:
@@ -86,10 +95,18 @@ def ensure() -> str | None:
         if env.strip() and env.strip().lower() not in _OFF and not found:
             raise RuntimeError(f"TENSORC_BLAS={env!r} cannot be used: {'; '.join(why)}")
         _state.update(env=env, id=found, why=why)
-        return found
+    if found:
+        from .threads import requested
+
+        if requested() is not None:
+            _tensorc_rt.set_blas_threads(requested())
+    return found
 
 
 def info() -> dict:
-    """What compiled matmuls call: {'blas': identity or None, 'path': the library, 'notes': [...]}."""
+    """What compiled matmuls call: {'blas': identity or None, 'path': the library, 'threads': its thread
+    count (None when unknown), 'notes': [...]}."""
     found = ensure()
-    return {"blas": found, "path": _tensorc_rt.loaded_blas() if found else None, "notes": list(_state.get("why", []))}
+    threads = _tensorc_rt.blas_threads() if found else -1
+    return {"blas": found, "path": _tensorc_rt.loaded_blas() if found else None,
+            "threads": threads if threads > 0 else None, "notes": list(_state.get("why", []))}

@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 
 #include <atomic>
+#include <iterator>
 #include <mutex>
 #include <vector>
 
@@ -26,7 +27,15 @@ struct Library {
   std::string path;
   bool int64Indices = false;
   void *sgemm = nullptr, *dgemm = nullptr;
+  void (*setThreads)(int) = nullptr; // OpenBLAS's thread-count control, when the library has one
+  int (*getThreads)() = nullptr;
 };
+
+/// OpenBLAS's thread-count functions, as its builds spell them (scipy-openblas prefixes and suffixes).
+constexpr const char *kSetThreads[] = {"scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                                       "openblas_set_num_threads64_", "openblas_set_num_threads"};
+constexpr const char *kGetThreads[] = {"scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
+                                       "openblas_get_num_threads64_", "openblas_get_num_threads"};
 std::mutex libraryMutex;
 /// Published once complete; never freed (kernels of other threads may be calling through it).
 std::atomic<const Library *> library{nullptr};
@@ -168,8 +177,25 @@ std::string tensorc::runtime::loadBlas(const std::string &path, const std::strin
     delete lib;
     return path + " has no symbol " + missing;
   }
+  for (size_t i = 0; i < std::size(kSetThreads) && !lib->setThreads; ++i) {
+    lib->setThreads = reinterpret_cast<void (*)(int)>(dlsym(handle, kSetThreads[i]));
+    lib->getThreads = reinterpret_cast<int (*)()>(dlsym(handle, kGetThreads[i]));
+  }
   library.store(lib, std::memory_order_release); // the previous one is leaked on purpose (see above)
   return "";
+}
+
+bool tensorc::runtime::setBlasThreads(int count) {
+  const Library *lib = library.load();
+  if (!lib || !lib->setThreads || count < 1)
+    return false;
+  lib->setThreads(count);
+  return true;
+}
+
+int tensorc::runtime::blasThreads() {
+  const Library *lib = library.load();
+  return lib && lib->getThreads ? lib->getThreads() : -1;
 }
 
 std::string tensorc::runtime::loadedBlas() {

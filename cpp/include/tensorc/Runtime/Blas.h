@@ -34,6 +34,12 @@ std::string loadBlas(const std::string &path, const std::string &sgemmSymbol, co
 /// The library loaded by loadBlas, or "" when none is.
 std::string loadedBlas();
 
+/// Sets the loaded library's thread count (OpenBLAS's set_num_threads); false when no library is
+/// loaded, it has no such control, or `count` < 1.
+bool setBlasThreads(int count);
+/// The loaded library's thread count, or -1 when unknown.
+int blasThreads();
+
 } // namespace tensorc::runtime
 
 #endif // TENSORC_RUNTIME_BLAS_H
