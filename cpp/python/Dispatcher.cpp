@@ -7,6 +7,7 @@
 #include "tensorc/Runtime/Api.h"
 
 #include <exception>
+#include <vector>
 
 namespace nb = nanobind;
 namespace rt = tensorc::runtime;
@@ -108,14 +109,18 @@ PyObject *Dispatcher::call(PyObject *self, PyObject *args, PyObject *kwargs) {
     return PyObject_CallMethod(self, "_miss", "OO", args, kwargs ? kwargs : Py_None);
 
   PyObject *flat[rt::kMaxKernelArgs];
-  for (size_t j = 0; j < entry->sources.size(); ++j) {
+  const size_t count = entry->sources.size();
+  for (size_t j = 0; j < count; ++j) {
     const int source = entry->sources[j];
     flat[j] = source >= 0 ? callArgs[source] : entry->constants[static_cast<size_t>(-1 - source)].ptr();
   }
-  nb::object function = entry->function; // held: the call may re-enter and clear this Dispatcher
+  // Held for the call: it may re-enter (a compile callback) and add entries or clear this Dispatcher,
+  // which would release the Function and the default values `flat` borrows.
+  nb::object function = entry->function;
+  std::vector<nb::object> defaults(entry->constants.begin(), entry->constants.end());
   const bool tupleOutput = entry->tupleOutput;
   last_ = function;
-  PyObject *result = nb::inst_ptr<Function>(function.ptr())->callVector(flat, entry->sources.size());
+  PyObject *result = nb::inst_ptr<Function>(function.ptr())->callVector(flat, count);
   if (!result || !tupleOutput)
     return result;
   PyObject *tuple = PyList_AsTuple(result);
