@@ -180,3 +180,21 @@ def test_host_id_is_stable_and_names_the_cpu():
     if sys.platform == "linux" and os.uname().machine == "x86_64":
         assert first.startswith("x86_64 ") and ("GenuineIntel" in first or "AuthenticAMD" in first
                                                  or "HygonGenuine" in first or len(first.split()) > 3)
+
+
+def _rss_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc (Linux)")
+def test_loading_and_releasing_kernels_returns_their_memory():
+    obj = compile_ir(STATEFUL)
+    for _ in range(50):  # warm up the allocator and the loader's library handles
+        _tensorc_rt.Kernel(obj, "bump", [], [(I64, 1)], []).call()
+    before = _rss_bytes()
+    for _ in range(3000):  # each load maps two pages or more: 3000 leaked loads would be >= 24 MB
+        _tensorc_rt.Kernel(obj, "bump", [], [(I64, 1)], []).call()
+    assert _rss_bytes() - before < 4 * 2**20
+    held = [_tensorc_rt.Kernel(obj, "bump", [], [(I64, 1)], []) for _ in range(300)]
+    assert all(int(k.call()[0][0]) == 42 for k in held)
