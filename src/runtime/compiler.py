@@ -63,8 +63,10 @@ class CompileError(RuntimeError):
     """tensorc produced IR that MLIR rejected: a bug in tensorc, never in the user's program."""
 
 
-def _run_stages(ir_text: str, pipelines: dict):
-    """Parse ``ir_text`` and run the pipelines stage by stage. Returns (context, module, {stage: text})."""
+def _run_stages(ir_text: str, pipelines: dict, keep_texts: bool = False):
+    """Parse ``ir_text`` and run the pipelines stage by stage. Returns (context, module, {stage: text});
+    the text of each stage only with ``keep_texts`` (printing them costs ~15% of the passes' time, and
+    only ``f.ir(stage)`` wants them: it runs the stages again)."""
     from mlir import ir, passmanager
 
     from ..dialect import new_context
@@ -81,7 +83,8 @@ def _run_stages(ir_text: str, pipelines: dict):
                 passmanager.PassManager.parse(pipelines[stage]).run(module.operation)
             except ir.MLIRError as e:
                 raise CompileError(f"pipeline for stage {stage!r} failed:\n{e}") from None
-            texts[stage] = module.operation.get_asm(enable_debug_info=stage == "graph")
+            if keep_texts:
+                texts[stage] = module.operation.get_asm(enable_debug_info=stage == "graph")
     return ctx, module, texts
 
 
@@ -95,8 +98,8 @@ def _checks_of(module) -> list[str]:
 
 
 class Compiled:
-    """One compiled specialization: its kernel and its IR at every stage (computed again on demand
-    when the object came from the disk cache)."""
+    """One compiled specialization: its kernel and its IR at every stage (computed on first demand, by
+    running the stages again: compilation does not print them)."""
 
     def __init__(self, kernel, texts: dict, pipelines):
         self.kernel = kernel
@@ -107,7 +110,7 @@ class Compiled:
         if stage not in stages():
             raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(stages())}")
         if stage not in self._texts:
-            _, _, texts = _run_stages(self._texts["frontend"], self._pipelines())
+            _, _, texts = _run_stages(self._texts["frontend"], self._pipelines(), keep_texts=True)
             self._texts.update(texts)
         return self._texts[stage]
 
@@ -163,7 +166,7 @@ def compile_module(ir_text: str, *, in_specs, out_specs, mode=None, dynamic_broa
                       "recompiling", RuntimeWarning, stacklevel=2)
     pipelines = _pipelines(mode, dynamic_broadcast, blas_id)
     with _lock:  # one MLIR/LLVM compilation at a time keeps memory use flat
-        ctx, module, texts = _run_stages(ir_text, pipelines)
+        ctx, module, texts = _run_stages(ir_text, pipelines)  # texts: {"frontend": ir_text}
         with ctx:
             checks = _checks_of(module)
             obj = _compiler().compile_object(module)
