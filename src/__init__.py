@@ -28,7 +28,7 @@ from .frontend.ops_elementwise import (
     abs, absolute, add, astype, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, cast, ceil, clip, cos, divide,
     equal, erf, exp, expm1, floor, floor_divide, greater, greater_equal, invert, less, less_equal, log, log1p,
     logaddexp, logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mod, multiply, negative,
-    not_equal, power, remainder, sigmoid, sign, sin, softplus, sqrt, square, subtract, tanh, true_divide, where)
+    not_equal, power, reciprocal, remainder, sigmoid, sign, sin, softplus, sqrt, square, subtract, tanh, true_divide, where)
 from .frontend.ops_linalg import dot, matmul
 from .frontend.ops_reduce import (
     all, amax, amin, any, argmax, argmin, log_softmax, logsumexp, max, mean, min, prod, softmax, std, sum, var)

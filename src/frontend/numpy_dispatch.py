@@ -26,7 +26,7 @@ UFUNCS = {
     np.logical_and: ew.logical_and, np.logical_or: ew.logical_or, np.logical_xor: ew.logical_xor,
     np.logical_not: ew.logical_not, np.bitwise_and: ew.bitwise_and, np.bitwise_or: ew.bitwise_or,
     np.bitwise_xor: ew.bitwise_xor, np.invert: ew.invert,
-    np.negative: ew.negative, np.positive: lambda x: x, np.absolute: ew.abs, np.sign: ew.sign,
+    np.negative: ew.negative, np.reciprocal: ew.reciprocal, np.positive: lambda x: x, np.absolute: ew.abs, np.sign: ew.sign,
     np.exp: ew.exp, np.log: ew.log, np.log1p: ew.log1p, np.expm1: ew.expm1, np.sqrt: ew.sqrt,
     np.square: ew.square, np.tanh: ew.tanh, np.sin: ew.sin, np.cos: ew.cos,
     np.floor: ew.floor, np.ceil: ew.ceil, np.logaddexp: ew.logaddexp,

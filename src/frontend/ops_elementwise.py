@@ -140,6 +140,16 @@ pow = power  # noqa: A001  (NumPy's name)
 # ---- unary -----------------------------------------------------------------------------------------
 
 def negative(x): return _apply_loop(np.negative, "neg", "negative", (x,))
+
+
+def reciprocal(x):
+    """np.reciprocal of a float array: 1 / x (so that `np.reciprocal(1 + np.exp(-x))` is a sigmoid to
+    tensorc-stabilize). NumPy's integer reciprocal truncates (0 for |x| > 1) and is not offered."""
+    v = as_variable(x)
+    if v.dtype.kind != "f":
+        raise TypeError(f"reciprocal: only float arrays are supported, got {v.dtype} (NumPy's integer "
+                        "reciprocal truncates to 0; write 1 / x for a float result)")
+    return true_divide(1.0, v)
 def sign(x): return _apply_loop(np.sign, "sign", "sign", (x,))
 
 

@@ -31,7 +31,18 @@ UNARY = {
     "abs": (tc.abs, np.abs, (-5, 5), False),
     "sign": (tc.sign, np.sign, (-2, 2), False),
     "square": (tc.square, np.square, (-5, 5), False),
+    "reciprocal": (tc.reciprocal, np.reciprocal, (0.5, 5), False),
 }
+
+
+def test_reciprocal_special_values_and_ints():
+    x = tc.vector("x", np.float32)
+    f = tc.function([x], np.reciprocal(x))
+    data = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40, 3.0], np.float32)
+    with np.errstate(divide="ignore", over="ignore"):
+        np.testing.assert_array_equal(f(data), np.reciprocal(data))
+    with pytest.raises(TypeError, match="reciprocal: only float"):
+        tc.reciprocal(tc.vector("i", "int32"))
 
 
 @pytest.mark.parametrize("dtype", FLOATS)

@@ -210,13 +210,34 @@ struct LogOfSoftmax : NamedPattern<LogOp> {
   }
 };
 
+/// Whether `reshape` only inserts a size-1 dim at `axis` ((n,) -> (n, 1) for `s.reshape(-1, 1)`):
+/// the result's shape is the input's with a static 1 at `axis`. With two dynamic dims the sizes could
+/// be refactored ((2, 3) -> (3, 1, 2) has the same types), so at most one may be dynamic.
+bool insertsUnitDim(ReshapeOp reshape, int64_t axis) {
+  auto in = rankedOf(reshape.getX()), out = rankedOf(reshape.getResult());
+  if (out.getRank() != in.getRank() + 1 || axis < 0 || axis >= out.getRank() || out.getDimSize(axis) != 1 ||
+      in.getNumDynamicDims() > 1)
+    return false;
+  for (int64_t d = 0, i = 0; d < out.getRank(); ++d)
+    if (d != axis && out.getDimSize(d) != in.getDimSize(i++))
+      return false;
+  return true;
+}
+
 /// The reduction over one axis whose result broadcasts back along it that `v` is:
 /// `R(x, [a], keepdims=true)`, or `expand_dims(R(x, [a], keepdims=false), [a])` (the frontend's
-/// rank alignment of `e / e.sum(0)`, `e / e.sum()` of a vector included). Null otherwise.
+/// rank alignment of `e / e.sum(0)`, `e / e.sum()` of a vector included, and `s[:, None]`), or a
+/// reshape that puts axis a back (`s.reshape(-1, 1)`). Null otherwise.
 template <typename R>
 R keptReduction(Value v) {
   if (auto r = v.getDefiningOp<R>())
     return r.getAxes().size() == 1 && r.getKeepdims() ? r : R();
+  if (auto reshape = v.getDefiningOp<ReshapeOp>()) {
+    auto r = reshape.getX().template getDefiningOp<R>();
+    if (r && r.getAxes().size() == 1 && !r.getKeepdims() && insertsUnitDim(reshape, r.getAxes()[0]))
+      return r;
+    return R();
+  }
   auto ed = v.getDefiningOp<ExpandDimsOp>();
   if (!ed || ed.getAxes().size() != 1)
     return R();
@@ -443,6 +464,13 @@ struct ExpRatioSigmoid : NamedPattern<DivOp> {
   }
 };
 
+/// x when `v` = 1 + exp(-x) (either order) of v's type.
+Value onePlusExpNeg(Value v) {
+  auto exp = unaryOf<ExpOp>(onePlus(v));
+  auto neg = exp ? unaryOf<NegOp>(exp.getX()) : NegOp();
+  return neg ? neg.getX() : Value();
+}
+
 /// 1 / (1 + exp(-x)) -> sigmoid(x) (the NumPy spelling; the same value, one transcendental, and
 /// fused like the op)
 struct SpelledSigmoid : NamedPattern<DivOp> {
@@ -450,11 +478,25 @@ struct SpelledSigmoid : NamedPattern<DivOp> {
   LogicalResult matchAndRewrite(DivOp op, PatternRewriter &rw) const override {
     if (!isFloat(op) || !isSplat(op.getLhs(), 1.0) || op.getRhs().getType() != op.getType())
       return failure();
-    auto exp = unaryOf<ExpOp>(onePlus(op.getRhs()));
-    auto neg = exp ? unaryOf<NegOp>(exp.getX()) : NegOp();
-    if (!neg)
+    Value x = onePlusExpNeg(op.getRhs());
+    if (!x)
       return failure();
-    rw.replaceOpWithNewOp<SigmoidOp>(op, op.getType(), neg.getX());
+    rw.replaceOpWithNewOp<SigmoidOp>(op, op.getType(), x);
+    return success();
+  }
+};
+
+/// (1 + exp(-x)) ** -1 -> sigmoid(x) (tensorc-specialize, which would make the power a division, runs
+/// after this pass)
+struct SpelledSigmoidPow : NamedPattern<PowOp> {
+  using NamedPattern::NamedPattern;
+  LogicalResult matchAndRewrite(PowOp op, PatternRewriter &rw) const override {
+    if (!isFloat(op) || !isSplat(op.getRhs(), -1.0) || op.getLhs().getType() != op.getType())
+      return failure();
+    Value x = onePlusExpNeg(op.getLhs());
+    if (!x)
+      return failure();
+    rw.replaceOpWithNewOp<SigmoidOp>(op, op.getType(), x);
     return success();
   }
 };
@@ -570,7 +612,7 @@ void populateStabilizations(RewritePatternSet &p) {
   p.add<SpelledSoftmax>(ctx, "spelled-softmax");
   p.add<SpelledLogSumExp>(ctx, "spelled-logsumexp");
   p.add<DropMaxShift<LogSoftmaxOp>, DropMaxShift<SoftmaxOp>>(ctx, "softmax-shift");
-  p.add<SpelledSigmoid>(ctx, "spelled-sigmoid");
+  p.add<SpelledSigmoid, SpelledSigmoidPow>(ctx, "spelled-sigmoid");
   p.add<SpelledLogAddExp>(ctx, "spelled-logaddexp");
   p.add<LogOnePlus>(ctx, "log1p");
   p.add<ExpMinusOne, ExpPlusMinusOne>(ctx, "expm1");

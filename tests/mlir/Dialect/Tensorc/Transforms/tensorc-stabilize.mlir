@@ -827,3 +827,46 @@ func.func @spelled_logaddexp_no_match(%a: tensor<?x?xf32>, %b: tensor<?x1xf32>, 
   %1 = tensorc.log %s2 : tensor<?x?xf32> -> tensor<?x?xf32>
   return %0, %1 : tensor<?x?xf32>, tensor<?x?xf32>
 }
+
+// -----
+
+// === more spellings: the row sum put back by a reshape (s.reshape(-1, 1)), and (1 + exp(-x)) ** -1
+
+// CHECK-LABEL: func.func @reshape_and_pow_spellings
+// CHECK-NEXT: %[[A:.*]] = tensorc.softmax %arg0 axis = 0 : tensor<?xf32> -> tensor<?xf32>
+// CHECK-NEXT: %[[B:.*]] = tensorc.sigmoid %arg0 : tensor<?xf32> -> tensor<?xf32>
+// CHECK-NEXT: return %[[A]], %[[B]]
+func.func @reshape_and_pow_spellings(%v: tensor<?xf32>, %n: tensor<i64>) -> (tensor<?xf32>, tensor<?xf32>) {
+  %e = tensorc.exp %v : tensor<?xf32> -> tensor<?xf32>
+  %s = tensorc.reduce_sum %e axes = [0] : tensor<?xf32> -> tensor<f32>
+  %r = tensorc.reshape %s () : tensor<f32> -> tensor<1xf32>
+  %0 = tensorc.div %e, %r : tensor<?xf32>, tensor<1xf32> -> tensor<?xf32>
+  %one = tensorc.constant dense<1.0> : tensor<1xf32>
+  %m1 = tensorc.constant dense<-1.0> : tensor<1xf32>
+  %neg = tensorc.neg %v : tensor<?xf32> -> tensor<?xf32>
+  %en = tensorc.exp %neg : tensor<?xf32> -> tensor<?xf32>
+  %d = tensorc.add %one, %en : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  %1 = tensorc.pow %d, %m1 : tensor<?xf32>, tensor<1xf32> -> tensor<?xf32>
+  return %0, %1 : tensor<?xf32>, tensor<?xf32>
+}
+
+// Must not fire: a reshape of a sum over two dynamic dims into (?, 1, ?) (the sizes could be
+// refactored), and (1 + exp(-x)) ** -2.
+// CHECK-LABEL: func.func @reshape_and_pow_no_match
+// CHECK: tensorc.div
+// CHECK: tensorc.pow
+// CHECK-NOT: tensorc.softmax
+// CHECK-NOT: tensorc.sigmoid
+func.func @reshape_and_pow_no_match(%x: tensor<?x?x?xf32>, %v: tensor<?xf32>, %a: tensor<i64>, %b: tensor<i64>) -> (tensor<?x?x?xf32>, tensor<?xf32>) {
+  %e = tensorc.exp %x : tensor<?x?x?xf32> -> tensor<?x?x?xf32>
+  %s = tensorc.reduce_sum %e axes = [1] : tensor<?x?x?xf32> -> tensor<?x?xf32>
+  %r = tensorc.reshape %s (%a, %b) : tensor<?x?xf32> -> tensor<?x1x?xf32>
+  %0 = tensorc.div %e, %r : tensor<?x?x?xf32>, tensor<?x1x?xf32> -> tensor<?x?x?xf32>
+  %one = tensorc.constant dense<1.0> : tensor<1xf32>
+  %m2 = tensorc.constant dense<-2.0> : tensor<1xf32>
+  %neg = tensorc.neg %v : tensor<?xf32> -> tensor<?xf32>
+  %en = tensorc.exp %neg : tensor<?xf32> -> tensor<?xf32>
+  %d = tensorc.add %one, %en : tensor<1xf32>, tensor<?xf32> -> tensor<?xf32>
+  %1 = tensorc.pow %d, %m2 : tensor<?xf32>, tensor<1xf32> -> tensor<?xf32>
+  return %0, %1 : tensor<?x?x?xf32>, tensor<?xf32>
+}
