@@ -343,31 +343,33 @@ def _log_of_spelled_softmax(x, axis):
     return np.log(_naive_softmax(x, axis))
 
 
-def _lse_inside(x, axis):  # x - (m + log(sum(exp(x - m))))
-    m = x.max(axis, keepdims=True)
-    return x - (m + np.log(np.exp(x - m).sum(axis, keepdims=True)))
-
-
 @pytest.mark.parametrize("dtype", FLOATS)
-@pytest.mark.parametrize("spelling", [_naive_log_softmax, _shifted_log_softmax, _log_of_spelled_softmax, _lse_inside])
+@pytest.mark.parametrize("spelling", [_naive_log_softmax, _shifted_log_softmax, _log_of_spelled_softmax])
 def test_spelled_log_softmax(dtype, spelling):
-    """Every spelling becomes one tensorc.log_softmax of x: right at x1000, where the naive ones fail."""
+    """Every spelling becomes one tensorc.log_softmax (of x, or of x - max where NumPy's evaluation of
+    the shifted form differs on rows holding +inf): right at x1000, where the naive ones fail."""
     x = tc.matrix("x", dtype)
     for axis in (1, 0):
         opt, naive = both([x], spelling(x, axis))
         graph = opt.ir("graph")
-        assert "tensorc.log_softmax %arg0" in graph and "tensorc.exp" not in graph, graph
+        assert graph.count("tensorc.log_softmax") == 1 and "tensorc.exp " not in graph, graph
         for scale in (1, 1000):
             data = randn((6, 5), dtype, scale)
             close(opt(data), ref_log_softmax(data.astype(np.float64), axis), dtype)
         if spelling in (_naive_log_softmax, _log_of_spelled_softmax):
             assert not np.isfinite(naive(randn((6, 5), dtype, 1000))).all()
+        special = np.array([[np.inf, 1, 2], [-np.inf, -np.inf, -np.inf], [0, np.nan, 1], [0, 1, 2]], dtype)
+        if axis == 0:
+            special = special.T.copy()
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            np.testing.assert_allclose(opt(special), naive(special), rtol=RTOL[dtype])
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("keepdims", [True, False])
 def test_spelled_logsumexp(dtype, keepdims):
-    """log(sum(exp(x - m))) + m with m the max: one tensorc.logsumexp of x, and the max-free spelling too."""
+    """log(sum(exp(x - m))) + m with m the max, and the max-free spelling: one tensorc.logsumexp, no exp;
+    finite at x1000, and NumPy's values on rows of -inf, holding +inf or nan."""
     x = tc.matrix("x", dtype)
     m = x.max(1, keepdims=keepdims)
     shifted = m if keepdims else m[:, None]
@@ -376,10 +378,13 @@ def test_spelled_logsumexp(dtype, keepdims):
                  np.log(np.sum(np.exp(x), 1, keepdims=keepdims))]:
         opt, naive = both([x], expr)
         graph = opt.ir("graph")
-        assert "tensorc.logsumexp %arg0" in graph and "tensorc.exp" not in graph, graph
+        assert graph.count("tensorc.logsumexp") == 1 and "tensorc.exp " not in graph, graph
         for scale in (1, 1000):
             data = randn((6, 5), dtype, scale)
             close(opt(data), ref_logsumexp(data.astype(np.float64), 1, keepdims), dtype)
+        special = np.array([[np.inf, 1, 2], [-np.inf, -np.inf, -np.inf], [0, np.nan, 1], [0, 1, 2]], dtype)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            np.testing.assert_allclose(opt(special), naive(special), rtol=RTOL[dtype])
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -515,7 +520,7 @@ def test_log1mexp(dtype, form):
 def test_rewrite_names_and_exclusion():
     """Every rewrite has a name that modes accept; excluding one rewrite leaves the others on."""
     names = tc.rewrite_names()["stabilize"]
-    for n in ["log-softmax", "sub-logsumexp", "logsumexp", "spelled-softmax", "spelled-logsumexp", "softmax-shift",
+    for n in ["log-softmax", "sub-logsumexp", "logsumexp", "spelled-softmax", "softmax-shift",
               "spelled-sigmoid", "spelled-logaddexp", "log1p", "expm1", "log-sigmoid",
               "log-one-minus-sigmoid", "one-minus-sigmoid", "exp-ratio-sigmoid", "softplus", "log1mexp",
               "softmax-cross-entropy"]:

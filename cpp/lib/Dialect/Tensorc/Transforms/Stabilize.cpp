@@ -263,22 +263,16 @@ struct SubLogSumExp : NamedPattern<SubOp> {
   }
 };
 
-/// `v = x - m` where m is max(x) over one axis `a`, kept for broadcasting (keepdims, or expand_dims
-/// of the keepdims=false max): the shift NumPy code subtracts before exp. `axis`, when given, must be
-/// a. Null x otherwise.
-struct MaxShift {
-  Value x;            // the unshifted value
-  Value subtrahend;   // m as subtracted (the kept max, or the expand_dims of it)
-  ReduceMaxOp max;    // the reduction itself
-};
-MaxShift maxShift(Value v, std::optional<int64_t> axis = std::nullopt) {
+/// x when `v = x - m` and m is max(x) over `axis`, kept for broadcasting (keepdims, expand_dims or a
+/// reshape of the keepdims=false max: keptReduction): the shift NumPy code subtracts before exp.
+Value maxShifted(Value v, int64_t axis) {
   auto sub = v ? v.getDefiningOp<SubOp>() : SubOp();
   if (!sub || sub.getLhs().getType() != sub.getType())
     return {};
   auto mx = keptReduction<ReduceMaxOp>(sub.getRhs());
-  if (!mx || mx.getX() != sub.getLhs() || (axis && mx.getAxes()[0] != *axis))
+  if (!mx || mx.getX() != sub.getLhs() || mx.getAxes()[0] != axis)
     return {};
-  return {sub.getLhs(), sub.getRhs(), mx};
+  return sub.getLhs();
 }
 
 /// softmax as NumPy code spells it: exp(x) / sum(exp(x), axis=a, keepdims=True), and the max-shifted
@@ -298,53 +292,29 @@ struct SpelledSoftmax : NamedPattern<DivOp> {
     int64_t axis = sum.getAxes()[0];
     Value x = exp.getX();
     // exp(x - max(x)): softmax does not depend on a shift along its axis.
-    if (MaxShift shift = maxShift(x, axis); shift.x)
-      x = shift.x;
+    if (Value unshifted = maxShifted(x, axis))
+      x = unshifted;
     rw.replaceOpWithNewOp<SoftmaxOp>(op, op.getType(), x, (uint64_t)axis);
     return success();
   }
 };
 
-/// log_softmax(x - max(x, a, keepdims), a) -> log_softmax(x, a), and the same for softmax: both are
-/// invariant to a shift along their axis and shift internally. This is how the spelled-out
-/// `(x - m) - log(sum(exp(x - m), a, keepdims))` ends up (logsumexp, then sub-logsumexp, then this).
-template <typename Op>
-struct DropMaxShift : NamedPattern<Op> {
-  using NamedPattern<Op>::NamedPattern;
-  LogicalResult matchAndRewrite(Op op, PatternRewriter &rw) const override {
-    MaxShift shift = maxShift(op.getX(), (int64_t)op.getAxis());
-    if (!shift.x || shift.x.getType() != op.getType())
-      return failure();
-    rw.replaceOpWithNewOp<Op>(op, op.getType(), shift.x, op.getAxisAttr());
-    return success();
-  }
-};
-
-/// logsumexp as NumPy code spells it: log(sum(exp(x - m), a)) + m with m = max(x, a) (keepdims=True
-/// throughout, or keepdims=False with m[..., None] subtracted) -> logsumexp(x, a). The spelled form
-/// is stable for finite x; for a row of -inf (m = -inf, x - m = nan) it gives nan, and for a row
-/// holding +inf nan, where logsumexp gives -inf and +inf as SciPy does.
-struct SpelledLogSumExp : NamedPattern<AddOp> {
+/// softmax(x - max(x, a, keepdims), a) -> softmax(x, a): softmax does not depend on a shift along its
+/// axis and shifts internally. The results agree with NumPy's evaluation of the shifted form on special
+/// values too (a row holding +inf, or only -inf, is nan either way). The same is not done for
+/// log_softmax: on a row holding +inf, log_softmax(x) is -inf beside the nan (SciPy), while the shifted
+/// spelling NumPy evaluates, (x - m) - log(sum(exp(x - m))), is nan everywhere, and so is
+/// log_softmax(x - m): the spelled log_softmax keeps its shift (one fused subtraction). Likewise
+/// `log(sum(exp(x - m))) + m` stays logsumexp(x - m) + m (NumPy's nan for rows of -inf or holding
+/// +inf, where logsumexp(x) would give -inf / +inf).
+struct DropSoftmaxShift : NamedPattern<SoftmaxOp> {
   using NamedPattern::NamedPattern;
-  LogicalResult matchAndRewrite(AddOp op, PatternRewriter &rw) const override {
-    if (!isFloat(op))
+  LogicalResult matchAndRewrite(SoftmaxOp op, PatternRewriter &rw) const override {
+    Value x = maxShifted(op.getX(), (int64_t)op.getAxis());
+    if (!x || x.getType() != op.getType())
       return failure();
-    for (auto [l, m] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
-      auto lse = l.getDefiningOp<LogSumExpOp>();
-      if (!lse || lse.getType() != op.getType() || lse.getAxes().size() != 1)
-        continue;
-      MaxShift shift = maxShift(lse.getX(), lse.getAxes()[0]);
-      if (!shift.x)
-        continue;
-      // The m added back is the one subtracted: the same kept max, or (keepdims=false) the max itself.
-      bool same = lse.getKeepdims() ? m == shift.subtrahend
-                                    : m == shift.max.getResult() && !shift.max.getKeepdims();
-      if (!same || m.getType() != op.getType())
-        continue;
-      rw.replaceOpWithNewOp<LogSumExpOp>(op, op.getType(), shift.x, lse.getAxes(), lse.getKeepdims());
-      return success();
-    }
-    return failure();
+    rw.replaceOpWithNewOp<SoftmaxOp>(op, op.getType(), x, op.getAxisAttr());
+    return success();
   }
 };
 
@@ -610,8 +580,7 @@ void populateStabilizations(RewritePatternSet &p) {
   p.add<SubLogSumExp>(ctx, "sub-logsumexp");
   p.add<LogSumExpOfExp>(ctx, "logsumexp");
   p.add<SpelledSoftmax>(ctx, "spelled-softmax");
-  p.add<SpelledLogSumExp>(ctx, "spelled-logsumexp");
-  p.add<DropMaxShift<LogSoftmaxOp>, DropMaxShift<SoftmaxOp>>(ctx, "softmax-shift");
+  p.add<DropSoftmaxShift>(ctx, "softmax-shift");
   p.add<SpelledSigmoid, SpelledSigmoidPow>(ctx, "spelled-sigmoid");
   p.add<SpelledLogAddExp>(ctx, "spelled-logaddexp");
   p.add<LogOnePlus>(ctx, "log1p");
