@@ -53,7 +53,12 @@ def Stabilize : Pass<"tensorc-stabilize"> {
     log(softmax(x))                    -> log_softmax(x)      (also through gather / transpose / slices)
     x - logsumexp(x, keepdims)         -> log_softmax(x)
     log(sum(exp(x)))                   -> logsumexp(x)        (max-shifted)
-    exp(x) / sum(exp(x), keepdims)     -> softmax(x)          (also max-shifted: e = exp(x - max(x)))
+    exp(x) / sum(exp(x), keepdims)     -> softmax(x)          (also max-shifted: e = exp(x - max(x));
+                                                               the sum kept by keepdims, [:, None] or
+                                                               .reshape(-1, 1))
+    softmax(x - max(x, a), a)          -> softmax(x, a)
+    1 / (1 + exp(-x)), (1+exp(-x))**-1 -> sigmoid(x)
+    log(exp(a) + exp(b))               -> where(a == b, a + log 2, max(a, b) + softplus(-|a - b|))
     log(1 + x)                         -> log1p(x)
     exp(x) - 1                         -> expm1(x)
     log(sigmoid(x))                    -> -softplus(-x)
@@ -66,7 +71,9 @@ def Stabilize : Pass<"tensorc-stabilize"> {
     ```
 
     On a row holding +inf the spelled softmax becomes softmax's value (nan for the row, as SciPy)
-    where the naive formula gives nan beside zeros: the cost of recognizing it.
+    where the naive formula gives nan beside zeros: the cost of recognizing it. The max-shifted
+    spellings of log_softmax and logsumexp keep their shift (log_softmax(x - m), logsumexp(x - m) + m):
+    dropping it would turn NumPy's nan on rows holding +inf (or only -inf) into SciPy's -inf / +inf.
 
     exp(log_softmax(x)) stays as written: it is stable already, and softmax is not its equal on a row
     holding +inf (SciPy's log_softmax gives nan there and -inf elsewhere, so exp gives 0 beside the
