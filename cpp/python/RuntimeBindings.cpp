@@ -13,6 +13,7 @@
 
 #include "tensorc/Runtime/Api.h"
 #include "tensorc/Runtime/Blas.h"
+#include "tensorc/Runtime/ThreadPool.h"
 
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/pair.h>
@@ -51,6 +52,10 @@ void bindRuntime(nb::module_ &m) {
   m.def("loaded_blas", &tensorc::runtime::loadedBlas, "Path of the BLAS in use, '' when none.");
   m.def("set_blas_threads", &tensorc::runtime::setBlasThreads, nb::arg("count"),
         "Set the BLAS's thread count; False when it has no such control (or none is loaded).");
+  // The pool compiled parallel loops run on (tensorc/Runtime/ThreadPool.h).
+  m.def("set_num_threads", &tensorc::runtime::setNumThreads, nb::arg("count"),
+        "Threads compiled parallel loops may use, the calling one included.");
+  m.def("num_threads", &tensorc::runtime::numThreads, "Threads compiled parallel loops may use.");
   m.def("blas_threads", &tensorc::runtime::blasThreads, "The BLAS's thread count, -1 when unknown.");
 
   nb::class_<Kernel>(m, "Kernel", nb::is_weak_referenceable(),

@@ -1,5 +1,6 @@
-"""tc.set_num_threads / tc.get_num_threads / TENSORC_NUM_THREADS (runtime/threads.py): today the count
-governs the BLAS behind compiled matmuls (NumPy's OpenBLAS, whose pool NumPy shares)."""
+"""tc.set_num_threads / tc.get_num_threads / TENSORC_NUM_THREADS (runtime/threads.py): the count governs
+the runtime's pool (tests/runtime/test_parallel_loops.py) and the BLAS behind compiled matmuls (NumPy's
+OpenBLAS, whose pool NumPy shares)."""
 import os
 import subprocess
 import sys
@@ -21,8 +22,10 @@ def restore_threads():
     before = threads._explicit
     yield
     threads._explicit = before
+    from tensorc import _tensorc_rt
     from tensorc.runtime import blas
 
+    _tensorc_rt.set_num_threads(tc.get_num_threads())
     blas.apply_threads()
 
 
@@ -49,6 +52,9 @@ def test_set_num_threads_sets_the_blas_and_results_do_not_change(restore_threads
     for n in (1, min(2, len(os.sched_getaffinity(0)))):
         tc.set_num_threads(n)
         assert tc.get_num_threads() == n
+        from tensorc import _tensorc_rt
+
+        assert _tensorc_rt.num_threads() == n
         info = tc.blas_info()
         if info["threads"] is not None:  # NumPy's OpenBLAS reports it
             assert info["threads"] == n

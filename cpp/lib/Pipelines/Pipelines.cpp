@@ -145,18 +145,24 @@ void buildToLinalg(OpPassManager &pm, const ModeOptions &mode) {
 
 /// tensorc-bufferize: one-shot bufferization (inputs read-only), identity layouts for checked ifs' results
 /// (returned without a copy), BLAS calls for matmuls with `blas`,
-/// deallocation, linalg -> loops.
+/// deallocation, linalg -> loops (scf.parallel for the parallel dims, as fuse-rows' scf.forall row
+/// blocks become: what tensorc-to-llvm runs on the thread pool).
 void buildBufferize(OpPassManager &pm, const ModeOptions &mode) {
   addText(pm, std::string("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},"
                           "func.func(tensorc-identity-if-results),") +
               (mode.blas ? "tensorc-matmul-to-blas," : "") +
               "canonicalize,buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-              "func.func(convert-linalg-to-loops),canonicalize,cse");
+              "func.func(convert-linalg-to-parallel-loops),scf-forall-to-parallel,canonicalize,cse");
 }
 
-/// tensorc-to-llvm: loops on memrefs -> LLVM dialect with vectorizable math.
-void buildToLLVM(OpPassManager &pm, const ModeOptions &) {
-  addText(pm, "tensorc-widen-bool-memrefs,expand-strided-metadata,lower-affine,tensorc-math-approx,convert-scf-to-cf,"
+/// tensorc-to-llvm: outermost parallel loops onto the thread pool (unless the mode excludes
+/// "parallelize": a parallel loop is then a sequential one), loops on memrefs -> LLVM dialect with
+/// vectorizable math.
+void buildToLLVM(OpPassManager &pm, const ModeOptions &mode) {
+  // Not `uses`: running on more threads is not an optimization FAST_COMPILE skips.
+  const bool parallel = !contains(mode.exclude, "parallelize");
+  addText(pm, std::string("tensorc-widen-bool-memrefs,") + (parallel ? "tensorc-parallelize-loops," : "") +
+              "expand-strided-metadata,lower-affine,tensorc-math-approx,convert-scf-to-cf,"
               "convert-math-to-funcs,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
               "convert-arith-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
               "reconcile-unrealized-casts");
@@ -223,7 +229,7 @@ std::vector<std::string> tensorc::backendNames() {
 }
 
 std::vector<std::string> tensorc::optimizationPassNames() {
-  return {"canonicalize", "merge", "stabilize", "specialize", "fuse"};
+  return {"canonicalize", "merge", "stabilize", "specialize", "fuse", "parallelize"};
 }
 
 void tensorc::registerAllPassesAndPipelines() {

@@ -10,6 +10,7 @@
 #include "tensorc/Runtime/MemrefDescriptor.h"
 
 #include <array>
+#include <atomic>
 #include <csetjmp>
 #include <cstdlib>
 #include <cstring>
@@ -17,19 +18,32 @@
 #include <utility>
 
 namespace {
+using tensorc::runtime::CallBinding;
+using tensorc::runtime::CallState;
 
-/// State of the runtime checks for the kernel call running on this thread. Thread-local because
-/// kernels run without the GIL: two threads may run (the same or different) kernels at once, and each
-/// call must see only its own failures.
-struct CheckState {
-  bool failed;
-  int64_t code;
-  int64_t a;
-  int64_t b;
-  /// Where a failed allocation returns to (invokeKernel of this thread's running call).
-  std::jmp_buf outOfMemory;
-};
-thread_local CheckState checkState{false, 0, 0, 0, {}};
+/// This thread's own kernel call, and what it is bound to now: its own call, or on a pool worker the call
+/// of the thread that started the parallel loop (Runtime/ThreadPool.cpp), so that a check failed on a
+/// worker is raised by the caller. Thread-local because kernels run without the GIL: two threads may
+/// run (the same or different) kernels at once, and each call must see only its own failures.
+thread_local CallState ownState;
+thread_local CallBinding binding{nullptr, nullptr};
+
+CallState &currentState() { return binding.state ? *binding.state : ownState; }
+
+/// Records a failure in `state`: the first one of a call is kept (later ones are usually consequences
+/// of it), except that running out of memory always wins (it ends the call). Workers of one call may
+/// report at once, hence the lock; failures are rare, so a spin lock is enough.
+void record(CallState &state, int64_t code, int64_t a, int64_t b, bool overrides) {
+  while (state.lock.test_and_set(std::memory_order_acquire)) {
+  }
+  if (!state.failed.load(std::memory_order_relaxed) || overrides) {
+    state.code = code;
+    state.a = a;
+    state.b = b;
+    state.failed.store(true, std::memory_order_relaxed);
+  }
+  state.lock.clear(std::memory_order_release);
+}
 
 /// Copies one row of `count` elements between possibly strided locations (strides in elements).
 template <typename Element>
@@ -91,31 +105,19 @@ constexpr std::array<Caller, tensorc::runtime::kMaxKernelArgs + 1> kCallers =
 
 } // namespace
 
-/// Called by generated code when a runtime check fails (shape mismatch, index out of range...). Only the
-/// first failure of a call is kept: later ones are usually consequences of it.
-extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b) {
-  CheckState &state = checkState;
-  if (state.failed)
-    return;
-  state.failed = true;
-  state.code = code;
-  state.a = a;
-  state.b = b;
-}
+/// Called by generated code when a runtime check fails (shape mismatch, index out of range...).
+extern "C" void tensorc_report(int64_t code, int64_t a, int64_t b) { record(currentState(), code, a, b, false); }
 
 /// The kernels' allocator. Generated code does not test what malloc returns, so a failed allocation
 /// (np.zeros((n, n)) with a size that fits a pointer but not the machine) would write through null:
-/// instead it unwinds to invokeKernel, which reports checks::kOutOfMemoryCode. The generated code has no
-/// cleanups to run, so jumping over its frames is safe; what it had allocated before leaks.
+/// instead it unwinds to the frame bound to this thread (invokeKernel, or on a pool worker the loop
+/// runner of ThreadPool.cpp), which reports checks::kOutOfMemoryCode. The generated code has no cleanups
+/// to run, so jumping over its frames is safe; what it had allocated before leaks.
 extern "C" void *tensorc_malloc(size_t size) {
   void *p = std::malloc(size);
   if (!p && size != 0) {
-    CheckState &state = checkState;
-    state.failed = true;
-    state.code = tensorc::checks::kOutOfMemoryCode;
-    state.a = static_cast<int64_t>(size);
-    state.b = 0;
-    std::longjmp(state.outOfMemory, 1);
+    record(currentState(), tensorc::checks::kOutOfMemoryCode, static_cast<int64_t>(size), 0, true);
+    std::longjmp(*binding.outOfMemory, 1);
   }
   return p;
 }
@@ -182,17 +184,32 @@ bool invokeKernel(void *entry, void *const *args, size_t nargs, CheckFailure *fa
     *failure = CheckFailure{-1, static_cast<int64_t>(nargs), static_cast<int64_t>(kMaxKernelArgs)};
     return true;
   }
-  CheckState &state = checkState;
-  state.failed = false;
-  if (setjmp(state.outOfMemory) == 0)
+  CallState &state = ownState;
+  state.failed.store(false, std::memory_order_relaxed);
+  std::jmp_buf outOfMemory;
+  const CallBinding outer = bindCall({&state, &outOfMemory});
+  if (setjmp(outOfMemory) == 0)
     kCallers[nargs](entry, args);
-  if (!state.failed)
+  bindCall(outer);
+  if (!state.failed.load(std::memory_order_relaxed))
     return false;
-  state.failed = false;
+  state.failed.store(false, std::memory_order_relaxed);
   failure->code = state.code;
   failure->a = state.a;
   failure->b = state.b;
   return true;
+}
+
+CallBinding currentCall() { return {&currentState(), binding.outOfMemory}; }
+
+CallBinding bindCall(CallBinding next) {
+  const CallBinding previous = binding;
+  binding = next;
+  return previous;
+}
+
+bool failedOutOfMemory(const CallState &state) {
+  return state.failed.load(std::memory_order_relaxed) && state.code == tensorc::checks::kOutOfMemoryCode;
 }
 
 } // namespace tensorc::runtime

@@ -20,6 +20,7 @@
 #include "tensorc/Checks/CheckProtocol.h"
 #include "tensorc/Runtime/Blas.h"
 #include "tensorc/Runtime/KernelAbi.h"
+#include "tensorc/Runtime/ThreadPool.h"
 
 #include <dlfcn.h>
 #include <elf.h>
@@ -50,6 +51,7 @@ const RuntimeSymbol *runtimeSymbols() {
       {"memrefCopy", reinterpret_cast<void *>(&memrefCopy)},
       {"tensorc_gemm_f32", reinterpret_cast<void *>(&tensorc_gemm_f32)},
       {"tensorc_gemm_f64", reinterpret_cast<void *>(&tensorc_gemm_f64)},
+      {"tensorc_parallel_for", reinterpret_cast<void *>(&tensorc_parallel_for)},
       {"malloc", reinterpret_cast<void *>(&tensorc_malloc)},
       {"free", reinterpret_cast<void *>(static_cast<void (*)(void *)>(&std::free))},
       {"calloc", reinterpret_cast<void *>(static_cast<void *(*)(size_t, size_t)>(&std::calloc))},

@@ -426,7 +426,10 @@ struct FuseRowsPass : tensorc::impl::FuseRowsBase<FuseRowsPass> {
       // would spend the time packing (8 rows: 3x slower than the whole matmul at 1024^3).
       tiles[0] = rewriter.getIndexAttr(blasMatmuls && fedBy(g, tensorc::isBlasGemm) ? gemmRows : rows);
       scf::SCFTileAndFuseOptions options;
-      options.setTilingOptions(scf::SCFTilingOptions().setTileSizes(tiles));
+      // scf.forall: the row blocks are independent, and say so to tensorc-parallelize-loops (after
+      // bufferization, scf-forall-to-parallel makes the loop an scf.parallel).
+      options.setTilingOptions(
+          scf::SCFTilingOptions().setTileSizes(tiles).setLoopType(scf::SCFTilingOptions::LoopType::ForallOp));
       // Producers with a zero-size dim stay outside the row loop (see hasZeroDim): the tile then reads
       // a slice of their whole result, which is what it did before tiling.
       options.setFusionControlFn([](tensor::ExtractSliceOp slice, OpResult producer,

@@ -1,7 +1,8 @@
 // tensorc-bufferize: linalg on tensors (the `optimized` stage, what tensorc-to-linalg leaves) -> loops on
 // memrefs. Function arguments are inputs the caller owns (bufferization.writable = false): they are
 // read, sliced as views, copied from, never written; every result is a buffer of its own (memref.alloc,
-// identity layout); temporaries are deallocated; linalg ops become scf.for loops.
+// identity layout); temporaries are deallocated; linalg ops become loops: scf.parallel over their parallel dims (what
+// tensorc-to-llvm runs on the thread pool), scf.for over reduction dims.
 // RUN: tensorc-opt %s -split-input-file -tensorc-bufferize | FileCheck %s
 // No tensor and no linalg is left anywhere in the output:
 // RUN: tensorc-opt %s -split-input-file -tensorc-bufferize | FileCheck %s --check-prefix=NO-TENSOR
@@ -12,7 +13,7 @@
 // CHECK-LABEL: func.func @add_exp
 // CHECK-SAME: (%[[X:.+]]: memref<?xf32>, %[[Y:.+]]: memref<?xf32>) -> memref<?xf32>
 // CHECK: %[[R:.*]] = memref.alloc(%{{.*}}) {{.*}} : memref<?xf32>
-// CHECK: scf.for %[[I:.*]] =
+// CHECK: scf.parallel (%[[I:.*]]) =
 // CHECK-DAG: memref.load %[[X]][%[[I]]]
 // CHECK-DAG: memref.load %[[Y]][%[[I]]]
 // CHECK: math.exp
@@ -43,7 +44,7 @@ func.func @add_exp(%x: tensor<?xf32> {bufferization.writable = false}, %y: tenso
 // CHECK-NOT: memref.copy %{{.*}}, %[[X]]
 // CHECK: %[[R:.*]] = memref.alloc
 // CHECK: memref.copy %[[X]], %[[R]]
-// CHECK: scf.for
+// CHECK: scf.parallel
 // CHECK-NOT: memref.store %{{.*}}, %[[X]]
 // CHECK: memref.store %{{.*}}, %[[R]]
 // CHECK-NOT: memref.store %{{.*}}, %[[X]]
@@ -66,7 +67,7 @@ func.func @outs_is_an_input(%x: tensor<?xf32> {bufferization.writable = false}, 
 // CHECK-LABEL: func.func @temp_and_slice
 // CHECK-SAME: (%[[X:.+]]: memref<?xf64>) -> (memref<f64>, memref<?xf64>)
 // CHECK: %[[SQ:.*]] = memref.alloc(%{{.*}}) {{.*}} : memref<?xf64>
-// CHECK: scf.for
+// CHECK: scf.parallel
 // CHECK: memref.store %{{.*}}, %[[SQ]]
 // CHECK: %[[SUM:.*]] = memref.alloc() {{.*}} : memref<f64>
 // CHECK: scf.for

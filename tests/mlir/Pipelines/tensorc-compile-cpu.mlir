@@ -10,15 +10,20 @@
 // RUN: tensorc-opt %s -split-input-file -tensorc-lower-cpu | FileCheck %s --check-prefix=LOWER-ONLY
 
 // The graph passes run first: log(x + 1) is stabilized into log1p, which for float64 is a call to libm's
-// log1p, where the unoptimized lowering computes llvm.intr.log of x + 1.
+// log1p, where the unoptimized lowering computes llvm.intr.log of x + 1. The elementwise loop runs on
+// the thread pool: the function calls tensorc_parallel_for with the outlined body, which holds the loop.
 // CHECK-LABEL: llvm.func @log1p(f64) -> f64
 // CHECK-LABEL: llvm.func @log_one_plus(
+// CHECK-NOT: llvm.intr.log(
+// CHECK: llvm.call @tensorc_parallel_for(
+// CHECK: llvm.return
+// CHECK-LABEL: llvm.func @_mlir_ciface_log_one_plus(
+// CHECK-LABEL: llvm.func @log_one_plus_parallel_0(
 // CHECK-NOT: llvm.intr.log(
 // CHECK: llvm.call @log1p(%{{.*}}) : (f64) -> f64
 // CHECK-NOT: llvm.intr.log(
 // CHECK: llvm.return
-// CHECK-LABEL: llvm.func @_mlir_ciface_log_one_plus(
-// LOWER-ONLY-LABEL: llvm.func @log_one_plus(
+// LOWER-ONLY-LABEL: llvm.func @log_one_plus_parallel_0(
 // LOWER-ONLY-NOT: llvm.call @log1p
 // LOWER-ONLY: llvm.fadd
 // LOWER-ONLY: llvm.intr.log(%{{.*}}) : (f64) -> f64
@@ -36,7 +41,7 @@ func.func @log_one_plus(%x: tensor<?xf64> {bufferization.writable = false}) -> t
 // A model with a broadcast (checked at run time), a softmax and a reduction: the run-time check reports
 // through tensorc_report, buffers come from malloc and are freed, float32 exp is inline code, and the
 // runtime's C interface wrapper is emitted. The messages of the run-time checks stay on the module, for
-// the runtime to format.
+// the runtime to format. The loops run on the thread pool, in bodies outlined after the function.
 // CHECK: module attributes {tensorc.checks = ["Broadcast: tensorc.add: {{.*}}", "tensorc.reduce_max: zero-size array
 // CHECK-DAG: llvm.func @tensorc_report(i64, i64, i64)
 // CHECK-DAG: llvm.func @malloc(i64) -> !llvm.ptr
@@ -44,11 +49,13 @@ func.func @log_one_plus(%x: tensor<?xf64> {bufferization.writable = false}) -> t
 // CHECK-LABEL: llvm.func @model(
 // CHECK: llvm.call @tensorc_report(
 // CHECK: llvm.call @malloc(
-// CHECK: llvm.intr.fma
+// CHECK: llvm.call @tensorc_parallel_for(
 // CHECK: llvm.call @free(
 // CHECK: llvm.return
 // CHECK-LABEL: llvm.func @_mlir_ciface_model(
 // CHECK: llvm.call @model(
+// CHECK: llvm.func @model_parallel_{{[0-9]+}}(
+// CHECK: llvm.intr.fma
 func.func @model(%x: tensor<?x?xf32> {bufferization.writable = false}, %b: tensor<?xf32> {bufferization.writable = false}) -> (tensor<?x?xf32>, tensor<?xf32>) attributes {llvm.emit_c_interface} {
   %e = tensorc.expand_dims %b [0] : tensor<?xf32> -> tensor<1x?xf32>
   %0 = tensorc.add %x, %e : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>

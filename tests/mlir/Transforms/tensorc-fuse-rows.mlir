@@ -7,19 +7,20 @@
 // and matmuls are not blocked along k:
 // RUN: tensorc-opt %s -split-input-file -tensorc-lower-to-linalg -canonicalize -tensorc-fuse -tensorc-fuse-rows='blas-matmuls=true' | FileCheck %s --check-prefix=BLAS
 
+// The row blocks are an scf.forall (independent iterations: tensorc-parallelize-loops runs them on
+// the thread pool once they are bufferized).
 // CHECK-LABEL: func.func @softmax
-// CHECK: %[[C8:.+]] = arith.constant 8 : index
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %[[C8]]
+// CHECK: scf.forall (%{{.+}}) = (0) to (%{{.+}}) step (8) shared_outs
 // CHECK: tensor.extract_slice
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
-// CHECK: tensor.insert_slice
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
+// CHECK-NEXT: tensor.parallel_insert_slice
 // ROWS4-LABEL: func.func @softmax
-// ROWS4: arith.constant 4 : index
+// ROWS4: scf.forall {{.*}} step (4)
 // SUMS-LABEL: func.func @softmax
-// SUMS-NOT: arith.constant 8 : index
+// SUMS-NOT: scf.forall
 // SUMS: return
 func.func @softmax(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %0 = tensorc.softmax %x axis = 1 : tensor<?x?xf32> -> tensor<?x?xf32>
@@ -86,12 +87,12 @@ func.func @softmax_empty(%x: tensor<0x5xf32>, %y: tensor<3x0xf32>) -> (tensor<0x
 
 // Fires with a static 1 row (one tile) and with statically 1 column.
 // CHECK-LABEL: func.func @softmax_one
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}}
+// CHECK: scf.forall (%{{.+}}) = (0) to (1) step (8)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
-// CHECK: tensor.insert_slice
-// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step %{{.+}}
+// CHECK: tensor.parallel_insert_slice
+// CHECK: scf.forall (%{{.+}}) = (0) to (%{{.+}}) step (8)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
-// CHECK: tensor.insert_slice
+// CHECK: tensor.parallel_insert_slice
 func.func @softmax_one(%x: tensor<1x?xf32>, %y: tensor<?x1xf32>) -> (tensor<1x?xf32>, tensor<?x1xf32>) {
   %0 = tensorc.softmax %x axis = 1 : tensor<1x?xf32> -> tensor<1x?xf32>
   %1 = tensorc.softmax %y axis = 1 : tensor<?x1xf32> -> tensor<?x1xf32>
@@ -208,9 +209,9 @@ func.func @static_long(%x: tensor<1025xf64>) -> tensor<f64> {
 // CHECK-LABEL: func.func @softmax_over_rows
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
 // CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
-// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.forall {{.*}} step (8)
 // CHECK-NOT: "reduction"
-// CHECK: scf.yield
+// CHECK: scf.forall.in_parallel
 func.func @softmax_over_rows(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
   %0 = tensorc.softmax %x axis = 0 : tensor<?x?xf32> -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
@@ -223,13 +224,12 @@ func.func @softmax_over_rows(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
 // for accuracy (an scf.while tree); with BLAS (gemm blocks k itself) it is not, and each block has
 // 256 rows (one gemm call packs the whole rhs).
 // CHECK-LABEL: func.func @matmul_epilogue
-// CHECK: scf.for {{.*}} step %c8
+// CHECK: scf.forall {{.*}} step (8)
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
 // CHECK: scf.while
 // BLAS-LABEL: func.func @matmul_epilogue
-// BLAS: %[[C256:.+]] = arith.constant 256 : index
 // BLAS-NOT: scf.while
-// BLAS: scf.for {{.*}} step %[[C256]]
+// BLAS: scf.forall {{.*}} step (256)
 // BLAS: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]
 // BLAS-SAME: tensorc.gemm
 // BLAS: math.tanh

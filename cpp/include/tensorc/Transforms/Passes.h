@@ -12,6 +12,8 @@ namespace math { class MathDialect; }
 namespace scf { class SCFDialect; }
 namespace vector { class VectorDialect; }
 namespace memref { class MemRefDialect; }
+namespace LLVM { class LLVMDialect; }
+namespace func { class FuncDialect; }
 } // namespace mlir
 
 namespace tensorc {

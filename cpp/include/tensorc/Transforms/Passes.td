@@ -195,6 +195,47 @@ def FuseRows : Pass<"tensorc-fuse-rows"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
 }
 
+def ParallelizeLoops : Pass<"tensorc-parallelize-loops", "::mlir::ModuleOp"> {
+  let summary = "Run the outermost scf.parallel of each loop nest on the runtime's thread pool";
+  let description = [{
+    The loops of a bufferized function are `scf.parallel` where their iterations are independent
+    (`convert-linalg-to-parallel-loops` for the parallel dims of linalg ops; fuse-rows' row blocks,
+    an `scf.forall` made `scf.parallel` by `scf-forall-to-parallel`). For the outermost one of each
+    nest, this pass outlines a copy of the loop into a function that runs a range of its first
+    dimension, stores the values the loop uses into a context on the stack, and replaces the loop by
+    a call of the runtime (Runtime/ThreadPool.cpp), which splits the range over its threads:
+
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      %v = memref.load %x[%i] : memref<?xf32>
+      ...
+    }
+    // becomes
+    %ctx = llvm.alloca %c1_i64 x !llvm.array<N x i64>          // in the entry block
+    llvm.store %x_descriptor, %ctx_slot : !llvm.struct<...>     // each value the loop uses
+    %fn = func.constant @main_parallel_0 : (!llvm.ptr, i64, i64) -> ()
+    func.call @tensorc_parallel_for(%fnptr, %ctx, %n_i64, %work) : ...
+    func.func private @main_parallel_0(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
+      // the values loaded back; the same loop over [lb + begin*step, min(lb + end*step, ub))
+    }
+    ```
+
+    `%work` estimates one iteration's operations (ops in the body, times the trip counts of the
+    loops inside it, known before the loop or bounded by an `affine.min` with a constant); the
+    runtime keeps loops with little work on the calling thread, so small inputs pay one call and a
+    comparison. Each iteration writes only its own elements, so results do not depend on the thread
+    count (float reductions are not split across threads: a reduction loop stays inside one
+    iteration of the outer loop).
+
+    Must not fire: a loop with results (scf.reduce), a loop using a value the context cannot hold
+    (not an integer, index, float or strided memref), a loop that calls a function other than
+    `tensorc_report` (a BLAS gemm runs on the BLAS's own threads), and any loop inside an outermost
+    one (inner loops stay sequential in the outlined body).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
+}
+
 def WidenBoolMemrefs : Pass<"tensorc-widen-bool-memrefs", "::mlir::ModuleOp"> {
   let summary = "Store i1 buffers as i8 (one byte per bool)";
   let description = [{
