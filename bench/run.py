@@ -81,7 +81,7 @@ def child(workload, peer):
 
 def run_pair(workload, peer, cpus):
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_="1073741824", MALLOC_TRIM_THRESHOLD_="1073741824",
-               OMP_NUM_THREADS=str(len(cpus)), OPENBLAS_NUM_THREADS=str(len(cpus)), MKL_NUM_THREADS=str(len(cpus)),
+               OMP_NUM_THREADS=str(len(cpus)), TENSORC_NUM_THREADS=str(len(cpus)), OPENBLAS_NUM_THREADS=str(len(cpus)), MKL_NUM_THREADS=str(len(cpus)),
                XLA_FLAGS=os.environ.get("XLA_FLAGS", "") + (" --xla_cpu_multi_thread_eigen=false" if len(cpus) == 1 else ""))
     code = ("import os, sys; os.sched_setaffinity(0, %r); sys.path.insert(0, %r); import run; "
             "run.set_threads(%d, %r); run.child(%r, %r)" % (set(cpus), HERE, len(cpus), peer, workload, peer))
