@@ -123,11 +123,32 @@ def test_concurrent_callers(restore_threads):
 
 
 def _run(code, **env):
-    full = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p), **env)
+    full = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    full.pop("TENSORC_PARALLEL_MIN_WORK", None)  # the default thresholds (a suite run may lower them)
+    full.update(env)
     out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=full, capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0, out.stderr
     return out.stdout.strip().splitlines()[-1]
+
+
+def test_every_loop_on_the_pool_gives_the_same_results(restore_threads):
+    # TENSORC_PARALLEL_MIN_WORK=0: loops of two iterations or more go to the pool (chunks of one row).
+    out = _run("""
+        import numpy as np, tensorc as tc
+        x = tc.matrix("x", "float64"); i = tc.vector("i", "int64")
+        f = tc.function([x, i], [tc.softmax(x, axis=1), x[i].sum(axis=1), tc.log_softmax(x.T, axis=0)])
+        v = np.random.default_rng(3).standard_normal((37, 11)); idx = np.array([0, 36, 5, 5, -1])
+        runs = []
+        for n in (1, 2, 3):
+            tc.set_num_threads(n); runs.append(f(v, idx))
+        same = all(np.array_equal(a, b) for r in runs[1:] for a, b in zip(runs[0], r))
+        try:
+            f(v, np.array([0, 37])); print("no error")
+        except IndexError:
+            print(same)
+    """, TENSORC_PARALLEL_MIN_WORK="0")
+    assert out == "True"
 
 
 def test_pool_threads_start_for_large_loops_only():

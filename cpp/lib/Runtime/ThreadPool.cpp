@@ -173,6 +173,21 @@ int defaultThreads() {
   return std::max(static_cast<int>(std::thread::hardware_concurrency()), 1);
 }
 
+/// kMinParallelWork, or TENSORC_PARALLEL_MIN_WORK when set to an integer >= 0 (tests and the fuzz
+/// campaign set 0 to send every loop with two iterations or more to the pool). Read once.
+int64_t minParallelWork() {
+  static const int64_t value = [] {
+    if (const char *env = std::getenv("TENSORC_PARALLEL_MIN_WORK")) {
+      char *end = nullptr;
+      const long long n = std::strtoll(env, &end, 10);
+      if (end != env && *end == '\0' && n >= 0)
+        return static_cast<int64_t>(n);
+    }
+    return kMinParallelWork;
+  }();
+  return value;
+}
+
 std::mutex poolMutex;
 std::atomic<Pool *> current{nullptr};
 
@@ -213,12 +228,13 @@ extern "C" void tensorc_parallel_for(TensorcLoopBody body, void *context, int64_
   const int64_t perIteration = std::max<int64_t>(workPerIteration, 1);
   // The total work, saturated (a product of sizes may not fit).
   const int64_t work = iterations > INT64_MAX / perIteration ? INT64_MAX : iterations * perIteration;
-  if (insideLoop || work < kMinParallelWork) {
+  const int64_t minWork = minParallelWork();
+  if (insideLoop || work < minWork) {
     body(context, 0, iterations);
     return;
   }
   Pool &p = pool();
-  const int64_t chunks = std::min<int64_t>({p.threads(), iterations, std::max<int64_t>(work / kMinChunkWork, 1)});
+  const int64_t chunks = std::min<int64_t>({p.threads(), iterations, std::max<int64_t>(minWork ? work / std::min(kMinChunkWork, minWork) : work, 1)});
   if (chunks <= 1) {
     body(context, 0, iterations);
     return;

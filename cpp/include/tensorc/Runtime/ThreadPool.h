@@ -30,7 +30,8 @@ int numThreads();
 void setNumThreads(int n);
 
 /// Work (in the generated code's estimate of operations) below which a loop runs on one thread, and
-/// the least work a chunk is given.
+/// the least work a chunk is given (TENSORC_PARALLEL_MIN_WORK=k replaces the first, and the second by
+/// min(k, kMinChunkWork); k = 0 sends every loop of 2 iterations or more to the pool: for tests).
 inline constexpr int64_t kMinParallelWork = 1 << 16;
 inline constexpr int64_t kMinChunkWork = 1 << 15;
 
