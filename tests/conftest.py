@@ -218,3 +218,19 @@ def verify_ir(text: str):
         ir.Module.parse(text, ctx)
     except ir.MLIRError as e:
         raise AssertionError(f"the dialect rejected the IR:\n{e}\n{text}") from None
+
+
+@pytest.fixture
+def restore_threads():
+    """Puts tc.set_num_threads' count back as it was (the environment or the CPU count when unset),
+    in the runtime's pool and the BLAS."""
+    from tensorc.runtime import threads
+
+    before = threads._explicit
+    yield
+    threads._explicit = before
+    from tensorc import _tensorc_rt, get_num_threads
+    from tensorc.runtime import blas
+
+    _tensorc_rt.set_num_threads(get_num_threads())
+    blas.apply_threads()

@@ -19,14 +19,6 @@ pytestmark = requires_native
 COUNTS = (1, 2, 3)  # 3 > the CPUs of a 2-core machine: oversubscribed, still exact
 
 
-@pytest.fixture
-def restore_threads():
-    from tensorc.runtime import threads
-
-    before = threads._explicit
-    yield
-    threads._explicit = before
-    tc.set_num_threads(tc.get_num_threads())
 
 
 def _per_count(f, *args):

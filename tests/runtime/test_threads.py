@@ -15,18 +15,6 @@ import tensorc as tc
 pytestmark = requires_native
 
 
-@pytest.fixture
-def restore_threads():
-    from tensorc.runtime import threads
-
-    before = threads._explicit
-    yield
-    threads._explicit = before
-    from tensorc import _tensorc_rt
-    from tensorc.runtime import blas
-
-    _tensorc_rt.set_num_threads(tc.get_num_threads())
-    blas.apply_threads()
 
 
 def test_default_is_the_usable_cpus(monkeypatch):

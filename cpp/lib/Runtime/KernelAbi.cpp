@@ -208,8 +208,4 @@ CallBinding bindCall(CallBinding next) {
   return previous;
 }
 
-bool failedOutOfMemory(const CallState &state) {
-  return state.failed.load(std::memory_order_relaxed) && state.code == tensorc::checks::kOutOfMemoryCode;
-}
-
 } // namespace tensorc::runtime

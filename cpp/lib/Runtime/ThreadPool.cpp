@@ -50,23 +50,21 @@ struct Job {
   int64_t begin(int64_t chunk) const { return iterations / chunks * chunk + std::min(chunk, iterations % chunks); }
 };
 
-/// Runs chunks of `job` until none is left, bound to the job's call; false when an allocation failed.
+/// Runs chunks of `job` until none is left, bound to the job's call (a failed allocation sets
+/// job.outOfMemory).
 /// Kept apart from anything with a destructor: setjmp's frame must stay plain.
-bool runChunks(Job &job) {
+void runChunks(Job &job) {
   std::jmp_buf outOfMemory;
   const CallBinding outer = bindCall({job.state, &outOfMemory});
-  bool ok = true;
   if (setjmp(outOfMemory) == 0) {
     for (int64_t c = job.next.fetch_add(1, std::memory_order_relaxed); c < job.chunks;
          c = job.next.fetch_add(1, std::memory_order_relaxed))
       job.body(job.context, job.begin(c), job.begin(c + 1));
   } else {
-    ok = false;
     job.outOfMemory.store(true, std::memory_order_relaxed);
     job.next.store(job.chunks, std::memory_order_relaxed); // the others stop taking chunks too
   }
   bindCall(outer);
-  return ok;
 }
 
 /// Set on the pool's workers and on a thread inside tensorc_parallel_for: a loop started there runs

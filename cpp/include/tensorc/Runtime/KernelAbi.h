@@ -37,8 +37,6 @@ struct CallBinding {
 CallBinding currentCall();
 /// Binds this thread to `next`; returns the binding it replaces (to restore it).
 CallBinding bindCall(CallBinding next);
-/// Whether the call of `state` ran out of memory (then its thread must unwind).
-bool failedOutOfMemory(const CallState &state);
 
 } // namespace tensorc::runtime
 
