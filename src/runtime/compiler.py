@@ -9,6 +9,7 @@ The compiler module (_tensorc) and the MLIR Python bindings are imported only to
 
 from __future__ import annotations
 
+import os
 import threading
 import warnings
 
@@ -36,7 +37,9 @@ def _host_key() -> str:
 
         with open(importlib.util.find_spec("tensorc._tensorc").origin, "rb") as f:
             build = hashlib.sha256(f.read()).hexdigest()[:16]
-        _host = f"{_tensorc_rt.host_id()}|compiler {build}"
+        # The vector width override changes the code generated for the same host (ObjectCompiler.cpp).
+        width = os.environ.get("TENSORC_PREFER_VECTOR_WIDTH", "")
+        _host = f"{_tensorc_rt.host_id()}|compiler {build}|vector width {width}"
     return _host
 
 

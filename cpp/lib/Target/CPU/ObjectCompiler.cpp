@@ -35,6 +35,7 @@
 #include "llvm/TargetParser/Triple.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <mutex>
 #include <vector>
 
@@ -127,6 +128,25 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine(int optLevel, std::
   return machine;
 }
 
+/// The widest vectors the loop vectorizer may choose ("prefer-vector-width"), or "" for LLVM's
+/// default. LLVM's x86 default is 256 bits even with AVX-512 (older Xeons lowered their clock for
+/// 512-bit code). For tensorc's loops that default is costly: a loop that computes in f32 and
+/// accumulates in f64 (every float32 sum) is vectorized at the f64 width, so softmax's exp ran on
+/// <4 x float> with 256 and on <8 x float> with 512 (measured in docs/BENCHMARKS.md). AVX-512 hosts
+/// therefore get 512; TENSORC_PREFER_VECTOR_WIDTH (128, 256 or 512) overrides it (the runtime's cache
+/// key includes that variable).
+std::string preferredVectorWidth(const llvm::TargetMachine &machine) {
+  if (const char *env = std::getenv("TENSORC_PREFER_VECTOR_WIDTH")) {
+    llvm::StringRef value(env);
+    if (value == "128" || value == "256" || value == "512")
+      return value.str();
+  }
+  llvm::StringRef features = machine.getTargetFeatureString();
+  if (features.contains("+avx512f"))
+    return "512";
+  return "";
+}
+
 } // namespace
 
 TranslatedModulePtr translateToLLVMIR(void *mlirOperation, std::string &error) {
@@ -208,6 +228,7 @@ bool optimizeAndEmit(TranslatedModule &translated, int optLevel, EmitKind kind, 
   // the intent explicit in emitted IR and keeps inlining between functions compatible.
   std::string cpu = machine->getTargetCPU().str();
   std::string features = machine->getTargetFeatureString().str();
+  std::string vectorWidth = preferredVectorWidth(*machine);
   for (llvm::Function &function : module) {
     if (function.isDeclaration())
       continue;
@@ -215,6 +236,8 @@ bool optimizeAndEmit(TranslatedModule &translated, int optLevel, EmitKind kind, 
       function.addFnAttr("target-cpu", cpu);
     if (!function.hasFnAttribute("target-features"))
       function.addFnAttr("target-features", features);
+    if (!vectorWidth.empty() && !function.hasFnAttribute("prefer-vector-width"))
+      function.addFnAttr("prefer-vector-width", vectorWidth);
   }
 
   {
