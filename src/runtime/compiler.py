@@ -37,10 +37,13 @@ def _host_key() -> str:
 
         with open(importlib.util.find_spec("tensorc._tensorc").origin, "rb") as f:
             build = hashlib.sha256(f.read()).hexdigest()[:16]
-        # The vector width override changes the code generated for the same host (ObjectCompiler.cpp).
-        width = os.environ.get("TENSORC_PREFER_VECTOR_WIDTH", "")
-        _host = f"{_tensorc_rt.host_id()}|compiler {build}|vector width {width}"
-    return _host
+        _host = f"{_tensorc_rt.host_id()}|compiler {build}"
+    # The vector width override changes the code generated for the same host. ObjectCompiler.cpp reads
+    # it at each compilation and ignores other values than these, so it is read here each time too.
+    width = os.environ.get("TENSORC_PREFER_VECTOR_WIDTH", "")
+    if width not in ("128", "256", "512"):
+        width = ""
+    return f"{_host}|vector width {width}"
 
 
 def _compiler():

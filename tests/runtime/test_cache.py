@@ -327,3 +327,19 @@ def test_fresh_object_that_does_not_load_raises_and_is_not_stored(cache_env, mon
     with pytest.raises(compiler.CompileError, match="(?s)does not load.*tensorc_test_no_such_symbol"):
         _compile_and_call(1.0)
     assert not os.path.exists(cache_env) or not os.listdir(cache_env)
+
+
+def test_vector_width_override_is_in_the_key(monkeypatch):
+    # ObjectCompiler.cpp reads TENSORC_PREFER_VECTOR_WIDTH at every compilation, so the key must follow
+    # the variable within one process; values the compiler ignores give the default's key.
+    from tensorc.runtime import compiler
+
+    monkeypatch.delenv("TENSORC_PREFER_VECTOR_WIDTH", raising=False)
+    default = compiler._host_key()
+    keys = {}
+    for width in ("128", "256", "512"):
+        monkeypatch.setenv("TENSORC_PREFER_VECTOR_WIDTH", width)
+        keys[width] = compiler._host_key()
+    assert len({default, *keys.values()}) == 4
+    monkeypatch.setenv("TENSORC_PREFER_VECTOR_WIDTH", "1024")
+    assert compiler._host_key() == default
