@@ -40,6 +40,20 @@ class _Entry:
         self.tuple_output = tuple_output  # the Python function returned a tuple (Function gives lists)
 
 
+def _as_input(value, variable):
+    """A Python scalar default converted once to the array its input takes (a float default was
+    converted on every call otherwise); anything else, and a value the conversion refuses, as it is
+    (the call then converts it, or raises, as the Python path does)."""
+    if type(value) not in (bool, int, float, complex):
+        return value
+    try:
+        with np.errstate(all="raise"):
+            converted = np.asarray(value, dtype=variable.dtype)
+    except (OverflowError, ValueError, TypeError, FloatingPointError):
+        return value
+    return converted if converted.item() == value else value
+
+
 class _Slot:
     """A placeholder bound in place of call argument `index` when a call's plan is worked out."""
     __slots__ = ("index",)
@@ -109,7 +123,7 @@ class _CompiledFunctionBase:
                         sources.append(item.index)
                 elif not (static or item is None):  # a default value that is an input of the trace
                     sources.append(-1 - len(constants))
-                    constants.append(item)
+                    constants.append(_as_input(item, entry.function.inputs[len(sources) - 1]))
         self._remember(args, kwargs or None, entry.function, entry.tuple_output, static_slots, sources,
                        constants)
 

@@ -62,6 +62,32 @@ def test_array_default_is_an_input_of_the_plan():
     np.testing.assert_array_equal(calls_twice(f, a32, w=b32), a32 * b32)
 
 
+def test_scalar_defaults_are_converted_once_and_keep_their_meaning():
+    # A Python scalar default is stored in the plan as the array its input takes (converted once, not
+    # on every call); a value that does not convert exactly stays as it is, with the Python path's result.
+    @tc.compile
+    def f(x, *, one=1.0, n=3, flag=True, tenth=0.1):
+        return x * n + one + flag + tenth
+
+    expected = a32 * 3 + 1.0 + True + 0.1
+    np.testing.assert_allclose(calls_twice(f, a32), expected, rtol=1e-6)
+    np.testing.assert_allclose(calls_twice(f, a32, one=2.0), expected + 1.0, rtol=1e-6)
+    np.testing.assert_allclose(f(b32), b32 * 3 + 1.0 + True + 0.1, rtol=1e-6)
+
+    from tensorc.frontend.compile import _as_input
+
+    class Var:
+        def __init__(self, dtype):
+            self.dtype = np.dtype(dtype)
+
+    one = _as_input(1.0, Var("float64"))
+    assert isinstance(one, np.ndarray) and one.dtype == np.float64 and one.shape == () and one == 1.0
+    assert _as_input(2**70, Var("int64")) == 2**70 and type(_as_input(2**70, Var("int64"))) is int
+    assert type(_as_input(0.1, Var("float32"))) is float  # not exact in float32: converted per call
+    w = np.ones(3)
+    assert _as_input(w, Var("float64")) is w
+
+
 def test_static_arguments_and_none_are_keyed_by_value():
     @tc.compile(static_argnames="n")
     def f(x, n, bias=None):
