@@ -3,11 +3,13 @@
 // Most expansions are MLIR's (populateMathPolynomialApproximationPatterns). Three are tensorc's own,
 // because upstream's lose NumPy's accuracy on part of the float range:
 //  - sin/cos: upstream reduces x - k*pi/2 in f32 with a one-part pi/2, so the result is noise beyond a
-//    few hundred (cos(1e10) = 1, sin(FLT_MAX) = -inf). Ours reduces in f64 with 2/pi split in 29-bit
-//    parts (a branchless Payne-Hanek over the whole f32 range) and evaluates the polynomials in f64.
-//    Innermost loops whose sin/cos operands come from the inputs are versioned on a scan of those
-//    operands: when all are below 2^36 in magnitude, a two-part f64 Cody-Waite reduction (same
-//    results, about a third of the cost) replaces Payne-Hanek.
+//    few hundred (cos(1e10) = 1, sin(FLT_MAX) = -inf). Ours has two expansions. Below 2^17 in
+//    magnitude, an all-f32 one (a three-part Cody-Waite reduction kept as a two-float sum, compensated
+//    polynomials; at most 0.71 ulp measured against float64 libm): what innermost loops run when a scan of each block of
+//    their operands finds them all below the limit (the loop versioning below). Otherwise, per element,
+//    the same below the limit and above it a reduction in f64 with 2/pi split in 29-bit parts (a
+//    branchless Payne-Hanek over the whole f32 range) with f64 polynomials (correctly rounded in what
+//    was measured). An element's result does not depend on its neighbours.
 //  - exp: upstream flushes results below 2^-126 to 0 and loses up to ~6 ulp near overflow (it clamps the
 //    exponent at 127). Ours applies 2^n as two factors, giving gradual underflow and exact overflow.
 //  - log/log2: upstream clamps its input to FLT_MIN, so every subnormal input gave log(FLT_MIN). We scale
@@ -24,6 +26,7 @@
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -32,6 +35,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cmath>
 
@@ -133,27 +137,15 @@ Reduced reducePayneHanek(const Emit &e, Value ax) {
   return {k, e.mul(fr, e.d(0x1.921fb54442d18p0))}; // * pi/2
 }
 
-/// Below this |x| the two-part f64 Cody-Waite reduction is as accurate as Payne-Hanek: with k < 2^37,
-/// the rounding of x - k*P1 and the truncation of pi/2 to P1 + P2 are below 2^-60 absolute.
-constexpr double kCodyWaiteLimit = 0x1p36;
-
-/// x - k * pi/2 with k = rint(x * 2/pi), pi/2 = P1 + P2 in f64 (|x| < kCodyWaiteLimit, or not finite).
-Reduced reduceCodyWaite(const Emit &e, Value ax) {
-  Value xd = e.b.create<arith::ExtFOp>(e.f64(), ax);
-  Value k = e.rint(e.mul(xd, e.d(0x1.45f306dc9c883p-1)));
-  Value r = e.fma(k, e.d(-0x1.921fb54442d18p0), xd);
-  r = e.fma(k, e.d(-0x1.1a62633145c07p-54), r);
-  return {k, r};
-}
-
-/// sin(x) or cos(x) for f32 x from |x| reduced: f64 polynomials on [-pi/4, pi/4] (fdlibm's kernel
-/// coefficients less the last term; what is dropped is below 1e-11 relative), one rounding to f32.
-/// Correctly rounded but for that last rounding (and the f64 rounding of the reduced argument).
-Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin, bool bounded) {
+/// sin(x) or cos(x) for f32 x from |x| reduced by Payne-Hanek: f64 polynomials on [-pi/4, pi/4]
+/// (fdlibm's kernel coefficients less the last term; what is dropped is below 1e-11 relative), one
+/// rounding to f32. Correctly rounded but for that last rounding (and the f64 rounding of the reduced
+/// argument). Valid for every f32 input.
+Value sinCosF32General(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   Emit e{b, x.getType()};
   using P = arith::CmpFPredicate;
   Value ax = b.create<math::AbsFOp>(x);
-  auto [k, r] = bounded ? reduceCodyWaite(e, ax) : reducePayneHanek(e, ax);
+  auto [k, r] = reducePayneHanek(e, ax);
 
   // Quadrant q = k mod 4 (for cos, k + 1), computed in f64: no fptosi of a NaN.
   if (!isSin)
@@ -181,12 +173,91 @@ Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin, bool bounded) {
   pc = e.fma(e.mul(z, z), pc, e.fma(z, e.d(-0.5), e.d(1.0)));
   Value v = e.sel(useCos, pc, ps);
   v = e.sel(negate, e.neg(v), v);
-  // Infinities and NaN: the reductions give NaN (inf - inf), and NaN flows through to the result.
+  // Infinities and NaN: the reduction gives NaN (inf - inf), and NaN flows through to the result.
   return b.create<arith::TruncFOp>(e.f32(), v);
 }
 
+/// Below this |x| the float32 expansion (sinCosF32Bounded) applies: k = rint(x * 2/pi) stays below
+/// 2^17, so that the reduction's error (|k| * 2^-72 absolute) is far below the smallest |r| of any f32
+/// input in range, and the rounding of x * 2/pi moves r at most 2^-8 * pi/4 past pi/4.
+constexpr double kBoundedSinCosLimit = 0x1p17;
+
+/// sin(x) or cos(x) for f32 |x| < kBoundedSinCosLimit (or NaN), all in f32 (16 lanes of a 512-bit
+/// vector, where the f64 expansion has 8 and conversions): the reduced argument as an unevaluated sum
+/// r = rh + rl, Taylor polynomials in rh (the first omitted term is below 2^-28 of the result on
+/// |r| <= pi/4 (1 + 2^-7)) whose rounding errors are small against the leading term, and the
+/// leading term added last:
+///   x - k*pi/2 = (x - k*C1) - k*C2 - k*C3, pi/2 = C1 + C2 + C3 in f32 parts: x - k*C1 is exact
+///     (one fma; the difference of two multiples of ulp(min(x, 1)) below 1 fits 24 bits), k*C2 is
+///     exact as p + pe (fma), rh + e = (x - k*C1) - p exactly (TwoSum), rl = e - pe - k*C3.
+///   sin r = rh + (rl (1 - rh^2/2) + rh^3 S(rh^2))
+///   cos r = t + (te - zl/2 - rl rh + z^2 C(z)), z + zl = rh^2 exactly (fma), t + te = 1 - z/2 exactly
+///     (Fast2Sum, z/2 <= 1).
+/// Error: the final rounding (0.5 ulp) plus the roundings inside the correction term, which is up to
+/// 11% of the result near |r| = pi/4: at most 0.71 ulp measured against float64 libm over 20M random
+/// inputs and the neighbours of every k*pi/2 in range (tests/soundness bound it by 0.75; the f64
+/// expansion: 0.501; NumPy's float32 sin/cos: about 1.5).
+Value sinCosF32Bounded(ImplicitLocOpBuilder &b, Value x, bool isSin) {
+  Emit e{b, x.getType()};
+  using P = arith::CmpFPredicate;
+  Value ax = b.create<math::AbsFOp>(x);
+  Value k = e.rint(e.mul(ax, e.f(0x1.45f306p-1)));
+  Value nk = e.neg(k);
+  Value r1 = e.fma(nk, e.f(0x1.921fb6p0), ax);                 // exact
+  Value p = e.mul(k, e.f(-0x1.777a5cp-25));
+  Value pe = e.fma(k, e.f(-0x1.777a5cp-25), e.neg(p));          // k*C2 = p + pe
+  Value rh = e.sub(r1, p);
+  Value bb = e.sub(rh, r1);                                      // TwoSum(r1, -p): rh + err
+  Value err = e.add(e.sub(r1, e.sub(rh, bb)), e.sub(e.neg(p), bb));
+  Value rl = e.fma(nk, e.f(-0x1.ee59dap-50), e.sub(err, pe));
+
+  // Quadrant q = k mod 4 (for cos, k + 1): k < 2^17 is exact in f32; NaN gives NaN (no fptosi).
+  if (!isSin)
+    k = e.add(k, e.f(1.0));
+  Value q = e.sub(k, e.mul(e.f(4.0), e.floor(e.mul(k, e.f(0.25)))));
+  Value useCos = b.create<arith::OrIOp>(e.cmp(P::OEQ, q, e.f(1.0)), e.cmp(P::OEQ, q, e.f(3.0)));
+  Value negate = e.cmp(P::OGE, q, e.f(2.0));
+  if (isSin) {
+    Value bits = b.create<arith::BitcastOp>(e.i32(), x);
+    Value signSet = b.create<arith::CmpIOp>(arith::CmpIPredicate::slt, bits, e.i(0));
+    negate = b.create<arith::XOrIOp>(negate, signSet);
+  }
+
+  Value z = e.mul(rh, rh);
+  // sin: rh + (rl (1 - z/2) + rh z S(z)), S = -1/3! + z/5! - z^2/7! + z^3/9!
+  Value ps = e.fma(z, e.f(1.0 / 362880.0), e.f(-1.0 / 5040.0));
+  ps = e.fma(z, ps, e.f(1.0 / 120.0));
+  ps = e.fma(z, ps, e.f(-1.0 / 6.0));
+  Value sinCorr = e.fma(e.mul(rh, z), ps, e.mul(rl, e.fma(z, e.f(-0.5), e.f(1.0))));
+  Value sinV = e.add(rh, sinCorr);
+  // cos: t + (te - zl/2 - rl rh + z^2 C(z)), C = 1/4! - z/6! + z^2/8! - z^3/10!
+  Value zl = e.fma(rh, rh, e.neg(z));
+  Value h = e.mul(z, e.f(0.5));
+  Value t = e.sub(e.f(1.0), h);
+  Value te = e.sub(e.sub(e.f(1.0), t), h);
+  Value pc = e.fma(z, e.f(-1.0 / 3628800.0), e.f(1.0 / 40320.0));
+  pc = e.fma(z, pc, e.f(-1.0 / 720.0));
+  pc = e.fma(z, pc, e.f(1.0 / 24.0));
+  Value cosCorr = e.fma(e.mul(z, z), pc, e.sub(e.fma(zl, e.f(-0.5), te), e.mul(rl, rh)));
+  Value cosV = e.add(t, cosCorr);
+  Value v = e.sel(useCos, cosV, sinV);
+  return e.sel(negate, e.neg(v), v);
+}
+
+/// The expansion of f32 sin/cos: the float32 one where the loop versioning found every operand of the
+/// block bounded, else, per element, the float32 one below the limit and Payne-Hanek above it, so that
+/// an element's result does not depend on its neighbours.
+Value sinCosF32(ImplicitLocOpBuilder &b, Value x, bool isSin, bool bounded) {
+  Value fast = sinCosF32Bounded(b, x, isSin);
+  if (bounded)
+    return fast;
+  Emit e{b, x.getType()};
+  Value small = e.cmp(arith::CmpFPredicate::ULT, b.create<math::AbsFOp>(x), e.f(kBoundedSinCosLimit));
+  return e.sel(small, fast, sinCosF32General(b, x, isSin));
+}
+
 /// Marks an op whose operands are known to be in the domain of its cheap expansion (math.sin/cos:
-/// |x| < kCodyWaiteLimit or NaN; arith.remf: |a| < 2^24 |b| (f32), 2^52 |b| (f64)): set by the loop
+/// |x| < kBoundedSinCosLimit or NaN; arith.remf: |a| < 2^24 |b| (f32), 2^52 |b| (f64)): set by the loop
 /// versioning below, read by SinCosF32 and BoundedRemF.
 constexpr llvm::StringLiteral kBoundedArg = "tensorc.bounded_arg";
 
@@ -371,19 +442,38 @@ struct ToLibmCall : OpRewritePattern<MathOp> {
 // Loop versioning (f32 sin/cos, fmod)
 //===----------------------------------------------------------------------===//
 
-/// The memref that a (chain of) views of `m` looks into: a block argument or a non-view op's result.
-Value rootMemref(Value m) {
-  while (Operation *def = m.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      break;
+/// Where the storage a memref (through any chain of views) looks into comes from, as the versioning
+/// needs it: an argument of the function (an input), a fresh allocation, or unknown. `key` names the
+/// storage: equal keys are the same storage, different keys of known roots never overlap. In a loop
+/// body that tensorc-parallelize-loops outlined, memrefs arrive through its context, rebuilt by casts
+/// on which that pass names their roots in the caller (kMemrefRootAttr).
+struct Root {
+  enum Kind { Unknown, Argument, Allocation } kind = Unknown;
+  std::string key;
+};
+
+Root rootOf(Value m) {
+  while (auto view = m.getDefiningOp<ViewLikeOpInterface>())
     m = view.getViewSource();
+  if (auto arg = dyn_cast<BlockArgument>(m)) {
+    auto fn = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (fn && arg.getOwner() == &fn.getBody().front())
+      return {Root::Argument, "arg" + std::to_string(arg.getArgNumber())};
+    return {};
   }
-  return m;
+  Operation *def = m.getDefiningOp();
+  if (isa<memref::AllocOp, memref::AllocaOp>(def))
+    return {Root::Allocation, "op" + std::to_string(reinterpret_cast<uintptr_t>(def))};
+  if (auto cast = dyn_cast<UnrealizedConversionCastOp>(def))
+    if (auto name = cast->getAttrOfType<StringAttr>(tensorc::kMemrefRootAttr)) {
+      llvm::StringRef n = name.getValue();
+      return {n.starts_with("arg") ? Root::Argument : Root::Allocation, n.str()};
+    }
+  return {};
 }
 
-/// Scalar ops with a cheaper expansion that is exact on part of their domain: f32 sin/cos (Cody-Waite
-/// below 2^36, against Payne-Hanek) and f32/f64 remf (an exact f64 fmod when |a| < 2^24 |b| resp.
+/// Scalar ops with a cheaper expansion that is exact on part of their domain: f32 sin/cos (all f32
+/// below 2^17, against a per-element choice with Payne-Hanek) and f32/f64 remf (an exact f64 fmod when |a| < 2^24 |b| resp.
 /// 2^52 |b|, against a libm call per element that blocks vectorization).
 bool isVersionable(Operation &op) {
   if (op.getNumResults() != 1 || op.hasAttr(kBoundedArg))
@@ -401,7 +491,7 @@ Value needsGeneral(OpBuilder &b, Location l, Operation *op, IRMapping &map) {
   auto absOf = [&](Value v) { return b.create<math::AbsFOp>(l, map.lookupOrDefault(v)); };
   Type t = op->getResult(0).getType();
   if (isa<math::SinOp, math::CosOp>(op)) {
-    Value limit = b.create<arith::ConstantOp>(l, b.getF32FloatAttr(kCodyWaiteLimit));
+    Value limit = b.create<arith::ConstantOp>(l, b.getF32FloatAttr(kBoundedSinCosLimit));
     return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, absOf(op->getOperand(0)), limit);
   }
   // remf: not |a| < K |b| (NaN, infinite a, b == 0 included); K |b| overflowing to inf is fine.
@@ -410,11 +500,19 @@ Value needsGeneral(OpBuilder &b, Location l, Operation *op, IRMapping &map) {
   return b.create<arith::CmpFOp>(l, arith::CmpFPredicate::UGE, absOf(op->getOperand(0)), limit);
 }
 
+/// Iterations per versioned block: the scan of a block reads what the loop then reads again, so a
+/// block's operands (2048 f32 or f64 of each) stay in the L1 or L2 cache between the two; a scan of the
+/// whole loop before it read large inputs twice from memory (4M f32 sin: 9.4 ms, blocked: see
+/// docs/BENCHMARKS.md).
+constexpr int64_t kVersionBlock = 2048;
+
 /// Almost no input needs the general expansions above, so an innermost loop with such ops computed
-/// from its inputs is versioned:
+/// from its inputs is versioned, block by block:
 ///
-///   any = false; for i { any |= needsGeneral(x_i) }     // the operands' slice only
-///   if (any) { the loop } else { the loop, ops marked bounded (the cheap expansions) }
+///   for each block of kVersionBlock iterations {
+///     any = false; for i in block { any |= needsGeneral(x_i) }     // the operands' slice only
+///     if (any) { the loop over the block } else { the same, ops marked bounded (the cheap expansions) }
+///   }
 ///
 /// Both versions and the scan vectorize (but for libm's fmod in the general one). A loop qualifies when
 /// every such operand is computed in the loop body itself from the induction variable, values defined
@@ -428,18 +526,17 @@ bool versionLoop(scf::ForOp loop) {
       ops.push_back(&op);
   if (ops.empty())
     return false;
-  // Memrefs the loop writes to (by root); an unknown writer disqualifies the loop.
-  llvm::SmallPtrSet<Value, 4> written;
+  // The storage the loop writes to (by root); an unknown writer disqualifies the loop.
+  llvm::StringSet<> written;
   bool unknownWrite = false;
   loop.getBody()->walk([&](Operation *op) {
     if (auto store = dyn_cast<memref::StoreOp>(op)) {
       // Stores into a view of an argument or of a fresh allocation; through anything else the target
       // could alias what the slice loads.
-      Value root = rootMemref(store.getMemRef());
-      if (!isa<BlockArgument>(root) && !root.getDefiningOp<memref::AllocOp>() &&
-          !root.getDefiningOp<memref::AllocaOp>())
+      Root root = rootOf(store.getMemRef());
+      if (root.kind == Root::Unknown)
         unknownWrite = true;
-      written.insert(root);
+      written.insert(root.key);
       return;
     }
     if (op->hasTrait<OpTrait::IsTerminator>() || op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
@@ -450,10 +547,6 @@ bool versionLoop(scf::ForOp loop) {
   });
   if (unknownWrite)
     return false;
-  auto fn = loop->getParentOfType<func::FuncOp>();
-  if (!fn || fn.isExternal())
-    return false;
-  Block *entry = &fn.getBody().front();
   llvm::SetVector<Operation *> slice;
   SmallVector<Value> work;
   for (Operation *op : ops)
@@ -473,9 +566,8 @@ bool versionLoop(scf::ForOp loop) {
     if (slice.contains(def))
       continue;
     if (auto load = dyn_cast<memref::LoadOp>(def)) {
-      Value root = rootMemref(load.getMemRef());
-      auto arg = dyn_cast_or_null<BlockArgument>(root);
-      if (!arg || arg.getOwner() != entry || written.contains(root))
+      Root root = rootOf(load.getMemRef());
+      if (root.kind != Root::Argument || written.contains(root.key))
         return false;
     } else if (!isPure(def) || def->getNumRegions() != 0) {
       return false;
@@ -483,46 +575,69 @@ bool versionLoop(scf::ForOp loop) {
     slice.insert(def);
     llvm::append_range(work, def->getOperands());
   }
+  // for blk in [lb, ub) step step*kVersionBlock { scan blk; if (any) loop(blk) else bounded loop(blk) }
   Location loc = loop.getLoc();
   OpBuilder b(loop);
-  Value falseV = b.create<arith::ConstantIntOp>(loc, b.getI1Type(), 0);
-  auto scan = b.create<scf::ForOp>(
-      loc, loop.getLowerBound(), loop.getUpperBound(), loop.getStep(), ValueRange{falseV},
-      [&](OpBuilder &nb, Location l, Value iv, ValueRange acc) {
-        IRMapping map;
-        map.map(loop.getInductionVar(), iv);
-        // The slice in body order (a topological order).
-        for (Operation &op : *body)
-          if (slice.contains(&op))
-            nb.clone(op, map);
-        Value any = acc[0];
-        for (Operation *op : ops)
-          any = nb.create<arith::OrIOp>(l, any, needsGeneral(nb, l, op, map));
-        nb.create<scf::YieldOp>(l, any);
+  Value blockStep = b.create<arith::MulIOp>(loc, loop.getStep(), b.create<arith::ConstantIndexOp>(loc, kVersionBlock));
+  auto blocks = b.create<scf::ForOp>(
+      loc, loop.getLowerBound(), loop.getUpperBound(), blockStep, loop.getInitArgs(),
+      [&](OpBuilder &nb, Location l, Value first, ValueRange carried) {
+        Value last = nb.create<arith::MinSIOp>(l, nb.create<arith::AddIOp>(l, first, blockStep), loop.getUpperBound());
+        Value falseV = nb.create<arith::ConstantIntOp>(l, nb.getI1Type(), 0);
+        auto scan = nb.create<scf::ForOp>(
+            l, first, last, loop.getStep(), ValueRange{falseV}, [&](OpBuilder &sb, Location sl, Value iv, ValueRange acc) {
+              IRMapping map;
+              map.map(loop.getInductionVar(), iv);
+              // The slice in body order (a topological order).
+              for (Operation &op : *body)
+                if (slice.contains(&op))
+                  sb.clone(op, map);
+              Value any = acc[0];
+              for (Operation *op : ops)
+                any = sb.create<arith::OrIOp>(sl, any, needsGeneral(sb, sl, op, map));
+              sb.create<scf::YieldOp>(sl, any);
+            });
+        auto ifOp = nb.create<scf::IfOp>(l, loop.getResultTypes(), scan.getResult(0), /*withElseRegion=*/true);
+        auto fill = [&](Region &region, bool bounded) {
+          OpBuilder rb = OpBuilder::atBlockBegin(&region.front());
+          auto copy = cast<scf::ForOp>(rb.clone(*loop));
+          copy.setLowerBound(first);
+          copy.setUpperBound(last);
+          copy.getInitArgsMutable().assign(carried);
+          if (bounded)
+            for (Operation &op : *copy.getBody())
+              if (isVersionable(op))
+                op.setAttr(kBoundedArg, rb.getUnitAttr());
+          // scf.if's builder gave each region an empty yield when the if has no results.
+          if (region.front().empty() || !isa<scf::YieldOp>(region.front().back()))
+            rb.create<scf::YieldOp>(l, copy.getResults());
+          else if (!copy.getResults().empty())
+            region.front().back().setOperands(copy.getResults());
+        };
+        fill(ifOp.getThenRegion(), false);
+        fill(ifOp.getElseRegion(), true);
+        nb.create<scf::YieldOp>(l, ifOp.getResults());
       });
-  auto ifOp = b.create<scf::IfOp>(loc, loop.getResultTypes(), scan.getResult(0), /*withElseRegion=*/true);
-  auto fill = [&](Region &region, bool bounded) {
-    OpBuilder rb = OpBuilder::atBlockBegin(&region.front());
-    auto copy = cast<scf::ForOp>(rb.clone(*loop));
-    if (bounded)
-      for (Operation &op : *copy.getBody())
-        if (isVersionable(op))
-          op.setAttr(kBoundedArg, rb.getUnitAttr());
-    // scf.if's builder gave each region an empty yield when the if has no results.
-    if (region.front().empty() || !isa<scf::YieldOp>(region.front().back()))
-      rb.create<scf::YieldOp>(loc, copy.getResults());
-    else if (!copy.getResults().empty())
-      region.front().back().setOperands(copy.getResults());
-  };
-  fill(ifOp.getThenRegion(), false);
-  fill(ifOp.getElseRegion(), true);
-  loop.replaceAllUsesWith(ifOp.getResults());
+  loop.replaceAllUsesWith(blocks.getResults());
   loop.erase();
   return true;
 }
 
-/// Versions every innermost scf.for loop with versionable ops (see versionLoop).
+/// Versions every innermost scf.for loop with versionable ops (see versionLoop). The scf.parallel
+/// loops left at this point run sequentially (tensorc-parallelize-loops has outlined the outermost
+/// ones, and convert-scf-to-cf makes the rest nested loops); those with a versionable op in their
+/// body become nested scf.for first, so that their innermost dimension is a loop of its own.
 void versionLoops(Operation *root) {
+  SmallVector<scf::ParallelOp> parallels;
+  root->walk([&](scf::ParallelOp p) { // post-order: inner loops first
+    if (p.getNumResults() == 0 && llvm::any_of(*p.getBody(), isVersionable))
+      parallels.push_back(p);
+  });
+  IRRewriter rw(root->getContext());
+  for (scf::ParallelOp p : parallels) {
+    rw.setInsertionPoint(p);
+    (void)scf::parallelForToNestedFors(rw, p); // on failure it stays parallel and unversioned
+  }
   SmallVector<scf::ForOp> loops;
   root->walk([&](scf::ForOp loop) {
     bool innermost = true;

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -142,6 +143,30 @@ private:
   llvm::DenseMap<int64_t, Value> constants_;
 };
 
+/// Names of the storage a memref of the caller views (see kMemrefRootAttr): "arg<N>" for a view of
+/// the caller's argument N, "alloc<K>" for one of its allocations (numbered as met), none otherwise.
+class RootNames {
+public:
+  explicit RootNames(func::FuncOp caller) : entry_(&caller.getBody().front()) {}
+
+  std::optional<std::string> of(Value m) {
+    while (auto view = m.getDefiningOp<ViewLikeOpInterface>())
+      m = view.getViewSource();
+    if (auto arg = dyn_cast<BlockArgument>(m))
+      if (arg.getOwner() == entry_)
+        return "arg" + std::to_string(arg.getArgNumber());
+    if (m.getDefiningOp<memref::AllocOp>() || m.getDefiningOp<memref::AllocaOp>()) {
+      auto [it, fresh] = allocs_.try_emplace(m, allocs_.size());
+      return "alloc" + std::to_string(it->second);
+    }
+    return std::nullopt;
+  }
+
+private:
+  Block *entry_;
+  llvm::DenseMap<Value, size_t> allocs_;
+};
+
 struct ParallelizeLoopsPass : tensorc::impl::ParallelizeLoopsBase<ParallelizeLoopsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -215,6 +240,7 @@ struct ParallelizeLoopsPass : tensorc::impl::ParallelizeLoopsBase<ParallelizeLoo
     for (Value c : constants)
       map.map(c, b.clone(*c.getDefiningOp())->getResult(0));
     Value context = entry->getArgument(0);
+    RootNames roots(parent);
     int64_t slot = 0;
     SmallVector<std::pair<Value, Type>> stored; // the value to store (caller side) and its slot type
     for (Value v : captured) {
@@ -223,7 +249,10 @@ struct ParallelizeLoopsPass : tensorc::impl::ParallelizeLoopsBase<ParallelizeLoo
       if (isa<MemRefType>(t)) {
         Type descriptor = converter.convertType(t);
         Value d = b.create<LLVM::LoadOp>(loc, descriptor, at);
-        map.map(v, b.create<UnrealizedConversionCastOp>(loc, t, d).getResult(0));
+        auto rebuilt = b.create<UnrealizedConversionCastOp>(loc, t, d);
+        if (std::optional<std::string> root = roots.of(v))
+          rebuilt->setAttr(tensorc::kMemrefRootAttr, b.getStringAttr(*root));
+        map.map(v, rebuilt.getResult(0));
         stored.push_back({v, descriptor});
       } else if (isa<IndexType>(t)) {
         Value w = b.create<LLVM::LoadOp>(loc, i64, at);

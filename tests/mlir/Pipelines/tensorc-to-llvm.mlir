@@ -82,3 +82,30 @@ func.func @less(%arg0: memref<?xf32>, %arg1: memref<?xf32>) -> memref<?xi1> attr
   }
   return %alloc : memref<?xi1>
 }
+
+// -----
+
+// float32 sin on the thread pool: the loop runs in an outlined body (tensorc-parallelize-loops), where
+// math-approx still versions it, in blocks of 2048 iterations (each block's scan compares |x| with
+// 2^17); the all-f32 expansion (2/pi as one f32) and the Payne-Hanek one (2/pi in f64 29-bit parts,
+// the first 0x1.45f306dp-1) are both there. (Versioning had stopped firing when loops moved to the pool: the body
+// reads memrefs rebuilt from the context, whose roots the versioning did not know.)
+// CHECK-LABEL: llvm.func @sin_f32_parallel_0(
+// CHECK-DAG: llvm.mlir.constant(2048 : index)
+// CHECK-DAG: 1.310720e+05 : f32
+// CHECK-DAG: 0.636619746 : f32
+// CHECK-DAG: 0.63661977089941502 : f64
+// CHECK: llvm.return
+func.func @sin_f32(%arg0: memref<?xf32>) -> memref<?xf32> attributes {llvm.emit_c_interface} {
+  %c1 = arith.constant 1 : index
+  %c0 = arith.constant 0 : index
+  %dim = memref.dim %arg0, %c0 : memref<?xf32>
+  %alloc = memref.alloc(%dim) {alignment = 64 : i64} : memref<?xf32>
+  scf.parallel (%i) = (%c0) to (%dim) step (%c1) {
+    %0 = memref.load %arg0[%i] : memref<?xf32>
+    %1 = math.sin %0 : f32
+    memref.store %1, %alloc[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return %alloc : memref<?xf32>
+}

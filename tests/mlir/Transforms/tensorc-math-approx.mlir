@@ -41,12 +41,18 @@ func.func @f64_log1p_expm1(%x: f64) -> f64 {
   return %1 : f64
 }
 
-// f32 sin/cos are ours, not upstream's: |x| widened to f64, reduced modulo pi/2 with 2/pi in parts
+// f32 sin/cos are ours, not upstream's. Outside a versioned loop each element chooses: below 2^17 in
+// magnitude the all-f32 expansion (k = rint(|x| * 2/pi), a three-part Cody-Waite reduction kept as two
+// floats, the quadrant from k in f32), else |x| widened to f64, reduced modulo pi/2 with 2/pi in parts
 // (Payne-Hanek, every f32 magnitude), f64 polynomials, one rounding back to f32.
 // CHECK-LABEL: func.func @f32_sin_cos
 // CHECK-NOT: math.sin
 // CHECK-NOT: math.cos
 // CHECK: math.absf %{{.*}} : f32
+// CHECK: math.roundeven %{{.*}} : f32
+// CHECK: math.fma
+// CHECK: math.floor %{{.*}} : f32
+// CHECK: arith.cmpf ult, %{{.*}}, %{{.*}} : f32
 // CHECK: arith.extf %{{.*}} : f32 to f64
 // CHECK: math.roundeven %{{.*}} : f64
 // CHECK: math.floor %{{.*}} : f64
@@ -64,6 +70,7 @@ func.func @f32_sin_cos(%x: f32) -> (f32, f32) {
 // CHECK-LABEL: func.func @vector_sin_exp
 // CHECK-NOT: math.sin
 // CHECK-NOT: math.exp
+// CHECK: math.roundeven %{{.*}} : vector<8xf32>
 // CHECK: arith.extf %{{.*}} : vector<8xf32> to vector<8xf64>
 // CHECK: arith.truncf %{{.*}} : vector<8xf64> to vector<8xf32>
 // CHECK: arith.shrsi %{{.*}} : vector<8xi32>
@@ -145,12 +152,16 @@ func.func @f64_transcendentals_untouched(%x: f64) -> (f64, f64, f64, f64, f64) {
   return %0, %1, %2, %3, %4 : f64, f64, f64, f64, f64
 }
 
-// An innermost loop computing f32 sin from its inputs is versioned: a scan for |x| >= 2^36, then the
-// Payne-Hanek loop if any, else a Cody-Waite loop (f64 x - k*P1 - k*P2). The scan clones the operand's
-// slice only (not the reduction's load and store).
+// An innermost loop computing f32 sin from its inputs is versioned, in blocks of 2048 iterations: a
+// scan of the block for |x| >= 2^17, then the per-element choice over the block if any (it has the
+// Payne-Hanek expansion in f64), else the loop with the all-f32 expansion only. The scan clones the
+// operand's slice only (not the reduction's load and store).
 // CHECK-LABEL: func.func @versioned_loop
 // CHECK: scf.for
-// CHECK: %[[ANY:.*]] = scf.for {{.*}} iter_args(%[[ACC:.*]] = %false) -> (i1)
+// CHECK: scf.for %[[FIRST:.*]] = %c0 to %{{.*}} step %c2048
+// CHECK: %[[END:.*]] = arith.addi %[[FIRST]], %c2048
+// CHECK: %[[LAST:.*]] = arith.minsi %[[END]]
+// CHECK: %[[ANY:.*]] = scf.for {{.*}} = %[[FIRST]] to %[[LAST]] step %c1 iter_args(%[[ACC:.*]] = %false) -> (i1)
 // CHECK: memref.load %arg0
 // CHECK-NOT: memref.load
 // CHECK: arith.mulf
@@ -158,12 +169,13 @@ func.func @f64_transcendentals_untouched(%x: f64) -> (f64, f64, f64, f64, f64) {
 // CHECK: arith.cmpf oge
 // CHECK: arith.ori %[[ACC]]
 // CHECK: scf.if %[[ANY]]
-// CHECK: scf.for
+// CHECK: scf.for {{.*}} = %[[FIRST]] to %[[LAST]] step %c1
 // CHECK-COUNT-3: math.roundeven {{.*}} : f64
 // CHECK: } else {
 // CHECK: scf.for
-// CHECK: math.roundeven {{.*}} : f64
-// CHECK-NOT: math.roundeven {{.*}} : f64
+// CHECK-NOT: : f64
+// CHECK: math.roundeven {{.*}} : f32
+// CHECK-NOT: : f64
 // CHECK: memref.store
 // CHECK-NOT: tensorc.bounded_arg
 // CHECK: return
@@ -185,6 +197,78 @@ func.func @versioned_loop(%x: memref<?x?xf32>) -> memref<?xf32> {
     }
   }
   return %acc : memref<?xf32>
+}
+
+// An scf.parallel (what is left of one after tensorc-parallelize-loops runs sequentially) becomes
+// nested scf.for, whose innermost loop is versioned.
+// CHECK-LABEL: func.func @versioned_parallel
+// CHECK-NOT: scf.parallel
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} -> (i1)
+// CHECK: scf.if
+// CHECK: return
+func.func @versioned_parallel(%x: memref<?x?xf32>, %y: memref<?x?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?x?xf32>
+  %m = memref.dim %x, %c1 : memref<?x?xf32>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%n, %m) step (%c1, %c1) {
+    %v = memref.load %x[%i, %j] : memref<?x?xf32>
+    %s = math.sin %v : f32
+    memref.store %s, %y[%i, %j] : memref<?x?xf32>
+    scf.reduce
+  }
+  return
+}
+
+// In a body outlined by tensorc-parallelize-loops, memrefs are rebuilt from its context by casts that
+// name their roots in the caller: a loop reading a view of an argument that it does not write is
+// versioned.
+// CHECK-LABEL: func.func private @versioned_outlined_body
+// CHECK: scf.for {{.*}} -> (i1)
+// CHECK: scf.if
+// CHECK: return
+func.func private @versioned_outlined_body(%ctx: !llvm.ptr, %n: index) attributes {tensorc.parallel_body} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %dx = llvm.load %ctx : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
+  %x = builtin.unrealized_conversion_cast %dx : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<?xf32> {tensorc.memref_root = "arg0"}
+  %dy = llvm.load %ctx : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
+  %y = builtin.unrealized_conversion_cast %dy : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<?xf32> {tensorc.memref_root = "alloc0"}
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %v = memref.load %x[%i] : memref<?xf32>
+    %s = math.sin %v : f32
+    memref.store %s, %y[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return
+}
+
+// Must not version in an outlined body: a memref whose root is not named (it could be any storage),
+// and a loop that stores into the root it reads (two views of argument 0).
+// CHECK-LABEL: func.func private @not_versioned_outlined_body
+// CHECK-NOT: scf.if
+// CHECK: return
+func.func private @not_versioned_outlined_body(%ctx: !llvm.ptr, %n: index) attributes {tensorc.parallel_body} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %d = llvm.load %ctx : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
+  %unnamed = builtin.unrealized_conversion_cast %d : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<?xf32>
+  %a = builtin.unrealized_conversion_cast %d : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<?xf32> {tensorc.memref_root = "arg0"}
+  %b = builtin.unrealized_conversion_cast %d : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<?xf32> {tensorc.memref_root = "arg0"}
+  %out = builtin.unrealized_conversion_cast %d : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<?xf32> {tensorc.memref_root = "alloc0"}
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %unnamed[%i] : memref<?xf32>
+    %s = math.sin %v : f32
+    memref.store %s, %out[%i] : memref<?xf32>
+  }
+  scf.for %i = %c0 to %n step %c1 {
+    %v = memref.load %a[%i] : memref<?xf32>
+    %s = math.sin %v : f32
+    memref.store %s, %b[%i] : memref<?xf32>
+  }
+  return
 }
 
 // Must not version: the operand is loop-carried, or read from a buffer the loop writes.

@@ -22,7 +22,8 @@
 // CHECK: func.func private @elementwise_parallel_0(%[[C:.+]]: !llvm.ptr, %[[B:.+]]: i64, %[[E:.+]]: i64) attributes {tensorc.parallel_body}
 // CHECK-DAG: arith.constant 2.000000e+00 : f32
 // CHECK-DAG: %[[LX:.+]] = llvm.load %[[C]] : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
-// CHECK: %[[MX:.+]] = builtin.unrealized_conversion_cast %[[LX]] : {{.*}} to memref<?xf32>
+// CHECK: %[[MX:.+]] = builtin.unrealized_conversion_cast %[[LX]] : {{.*}} to memref<?xf32> {tensorc.memref_root = "arg0"}
+// CHECK: builtin.unrealized_conversion_cast %{{.*}} : {{.*}} to memref<?xf32> {tensorc.memref_root = "arg1"}
 // CHECK: %[[BI:.+]] = arith.index_cast %[[B]] : i64 to index
 // CHECK: %[[EI:.+]] = arith.index_cast %[[E]] : i64 to index
 // CHECK: %[[LO:.+]] = arith.addi
@@ -189,4 +190,35 @@ func.func @vector_value(%x: memref<?xvector<4xf32>>, %v: vector<4xf32>, %n: inde
     scf.reduce
   }
   return
+}
+
+// -----
+
+// The roots of the captured memrefs are named on the casts that rebuild them (what
+// tensorc-math-approx's loop versioning reads): views of one argument share its name, allocations are
+// numbered, and a memref of unknown origin (a call's result) gets no name.
+// CHECK-LABEL: func.func private @roots_parallel_0
+// CHECK-DAG: builtin.unrealized_conversion_cast %{{.*}} : {{.*}} to memref<?xf32> {tensorc.memref_root = "arg0"}
+// CHECK-DAG: builtin.unrealized_conversion_cast %{{.*}} : {{.*}} to memref<?xf32, strided<[1], offset: ?>> {tensorc.memref_root = "arg0"}
+// CHECK-DAG: builtin.unrealized_conversion_cast %{{.*}} : {{.*}} to memref<?xf32> {tensorc.memref_root = "alloc0"}
+// CHECK-DAG: builtin.unrealized_conversion_cast %{{.*}} : {{.*}} to memref<4xf32>{{$}}
+// CHECK-NOT: tensorc.memref_root = "alloc1"
+func.func private @make() -> memref<4xf32>
+func.func @roots(%x: memref<?xf32>, %k: index) -> memref<?xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.dim %x, %c0 : memref<?xf32>
+  %v = memref.subview %x[%k] [%n] [1] : memref<?xf32> to memref<?xf32, strided<[1], offset: ?>>
+  %out = memref.alloc(%n) : memref<?xf32>
+  %u = func.call @make() : () -> memref<4xf32>
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    %a = memref.load %x[%i] : memref<?xf32>
+    %b = memref.load %v[%i] : memref<?xf32, strided<[1], offset: ?>>
+    %c = memref.load %u[%c0] : memref<4xf32>
+    %s = arith.addf %a, %b : f32
+    %t = arith.addf %s, %c : f32
+    memref.store %t, %out[%i] : memref<?xf32>
+    scf.reduce
+  }
+  return %out : memref<?xf32>
 }

@@ -21,6 +21,13 @@ namespace tensorc {
 /// tensorc-matmul-to-blas turns into BLAS calls, and whose k loop tensorc-fuse-rows then leaves alone.
 inline constexpr llvm::StringLiteral kGemmAttr = "tensorc.gemm";
 
+/// String attribute that tensorc-parallelize-loops puts on the cast rebuilding a captured memref in an
+/// outlined loop body: where the memref's storage came from in the caller, "arg<N>" (a view of the
+/// caller's argument N) or "alloc<K>" (of its K-th distinct allocation); absent when unknown. Equal
+/// strings in one body are the same storage. tensorc-math-approx's loop versioning reads it to know
+/// that a loop reads inputs it does not write.
+inline constexpr llvm::StringLiteral kMemrefRootAttr = "tensorc.memref_root";
+
 /// Whether `g` is marked tensorc.gemm and still computes acc + a * b of its operands (fusion may have
 /// changed a marked op since the lowering). Defined in MatmulToBlas.cpp.
 bool isBlasGemm(mlir::linalg::GenericOp g);
