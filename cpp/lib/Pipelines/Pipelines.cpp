@@ -191,7 +191,7 @@ const NamedPipeline kPipelines[] = {
     {"tensorc-to-linalg", "tensorc -> linalg/tensor/arith/math on tensors, run-time checks guarded, then fusion",
      buildToLinalg},
     {"tensorc-bufferize", "One-shot bufferization (inputs read-only), identity if results, deallocation, linalg -> loops", buildBufferize},
-    {"tensorc-to-llvm", "Loops on memrefs -> LLVM dialect with vectorizable math", buildToLLVM},
+    {"tensorc-to-llvm", "Outermost parallel loops onto the thread pool, loops on memrefs -> LLVM dialect with vectorizable math", buildToLLVM},
     {"tensorc-lower-cpu", "The whole CPU lowering: tensorc -> LLVM dialect", buildLowerCpu},
     {"tensorc-compile-cpu", "Optimize and lower for the CPU: tensorc -> LLVM dialect", buildCompileCpu},
 };

@@ -22,6 +22,7 @@
 #include <csetjmp>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -158,13 +159,22 @@ private:
   std::vector<std::thread> workers_;
 };
 
+/// The environment variable `name` as a whole decimal integer >= `least`; nullopt when it is unset or
+/// anything else (the caller's default applies).
+std::optional<long long> envInteger(const char *name, long long least) {
+  const char *env = std::getenv(name);
+  if (!env)
+    return std::nullopt;
+  char *end = nullptr;
+  const long long n = std::strtoll(env, &end, 10); // saturates out of range
+  if (end == env || *end != '\0' || n < least)
+    return std::nullopt;
+  return n;
+}
+
 int defaultThreads() {
-  if (const char *env = std::getenv("TENSORC_NUM_THREADS")) {
-    char *end = nullptr;
-    const long n = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && n >= 1)
-      return static_cast<int>(std::min<long>(n, 1024));
-  }
+  if (std::optional<long long> n = envInteger("TENSORC_NUM_THREADS", 1))
+    return static_cast<int>(std::min<long long>(*n, 1024));
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof(set), &set) == 0)
     return std::max(CPU_COUNT(&set), 1);
@@ -174,15 +184,8 @@ int defaultThreads() {
 /// kMinParallelWork, or TENSORC_PARALLEL_MIN_WORK when set to an integer >= 0 (tests and the fuzz
 /// campaign set 0 to send every loop with two iterations or more to the pool). Read once.
 int64_t minParallelWork() {
-  static const int64_t value = [] {
-    if (const char *env = std::getenv("TENSORC_PARALLEL_MIN_WORK")) {
-      char *end = nullptr;
-      const long long n = std::strtoll(env, &end, 10);
-      if (end != env && *end == '\0' && n >= 0)
-        return static_cast<int64_t>(n);
-    }
-    return kMinParallelWork;
-  }();
+  static const int64_t value =
+      static_cast<int64_t>(envInteger("TENSORC_PARALLEL_MIN_WORK", 0).value_or(kMinParallelWork));
   return value;
 }
 

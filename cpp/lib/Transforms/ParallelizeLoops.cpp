@@ -68,6 +68,13 @@ bool outlinable(scf::ParallelOp loop) {
   return !calls.wasInterrupted();
 }
 
+/// The trip count of a loop from lb to ub by step (> 0): ceil(max(ub - lb, 0) / step), folded where
+/// the bounds are constants.
+Value tripCount(OpBuilder &b, Location loc, Value lb, Value ub, Value step, Value zero) {
+  Value span = b.createOrFold<arith::MaxSIOp>(loc, b.createOrFold<arith::SubIOp>(loc, ub, lb), zero);
+  return b.createOrFold<arith::CeilDivSIOp>(loc, span, step);
+}
+
 /// Builds, before `loop`, the estimate of the operations of one iteration of its first dimension.
 class WorkEstimate {
 public:
@@ -106,9 +113,7 @@ private:
     Value l = known(lb), u = known(ub), s = known(step);
     if (!l || !u || !s)
       return constant(kUnknownTrips);
-    Value zero = constant(0);
-    Value span = b_.createOrFold<arith::MaxSIOp>(loc_, b_.createOrFold<arith::SubIOp>(loc_, u, l), zero);
-    return b_.createOrFold<arith::CeilDivSIOp>(loc_, span, s);
+    return tripCount(b_, loc_, l, u, s, constant(0));
   }
 
   Value ofBlock(Block &block) {
@@ -298,10 +303,8 @@ struct ParallelizeLoopsPass : tensorc::impl::ParallelizeLoopsBase<ParallelizeLoo
       slot += slotsOf(v.getType());
     }
     Value work = WorkEstimate(c, loop).perIteration();
-    Value zero = c.create<arith::ConstantIndexOp>(loc, 0);
-    Value span = c.create<arith::MaxSIOp>(
-        loc, c.create<arith::SubIOp>(loc, loop.getUpperBound()[0], loop.getLowerBound()[0]), zero);
-    Value iterations = c.create<arith::CeilDivSIOp>(loc, span, loop.getStep()[0]);
+    Value iterations = tripCount(c, loc, loop.getLowerBound()[0], loop.getUpperBound()[0], loop.getStep()[0],
+                                 c.create<arith::ConstantIndexOp>(loc, 0));
     Value fn = c.create<func::ConstantOp>(loc, body.getFunctionType(), SymbolRefAttr::get(body));
     Value fnPtr = c.create<UnrealizedConversionCastOp>(loc, ptr, fn).getResult(0);
     func::FuncOp runtime = runtimeFunction(c);
