@@ -137,28 +137,37 @@ Reduced reducePayneHanek(const Emit &e, Value ax) {
   return {k, e.mul(fr, e.d(0x1.921fb54442d18p0))}; // * pi/2
 }
 
+/// sin(x) or cos(x) from the polynomials of the reduced argument r, |x| = k * pi/2 + r: quadrant
+/// q = k mod 4 (for cos, k + 1) picks sin(r) or cos(r) and the sign; sin also takes x's sign bit (so
+/// that sin(-0) = -0). k and the polynomials are of one float type (f64 or f32); q is computed in it
+/// (k is an exact integer there), so that a NaN never reaches an fptosi.
+Value fromQuadrant(const Emit &e, Value x, Value k, Value sinR, Value cosR, bool isSin) {
+  using P = arith::CmpFPredicate;
+  ImplicitLocOpBuilder &b = e.b;
+  Type kt = k.getType();
+  auto c = [&](double v) { return e.cst(kt, FloatAttr::get(getElementTypeOrSelf(kt), v)); };
+  if (!isSin)
+    k = e.add(k, c(1.0));
+  Value q = e.sub(k, e.mul(c(4.0), e.floor(e.mul(k, c(0.25)))));
+  Value useCos = b.create<arith::OrIOp>(e.cmp(P::OEQ, q, c(1.0)), e.cmp(P::OEQ, q, c(3.0)));
+  Value negate = e.cmp(P::OGE, q, c(2.0));
+  if (isSin) {
+    Value bits = b.create<arith::BitcastOp>(e.i32(), x);
+    Value signSet = b.create<arith::CmpIOp>(arith::CmpIPredicate::slt, bits, e.i(0));
+    negate = b.create<arith::XOrIOp>(negate, signSet);
+  }
+  Value v = e.sel(useCos, cosR, sinR);
+  return e.sel(negate, e.neg(v), v);
+}
+
 /// sin(x) or cos(x) for f32 x from |x| reduced by Payne-Hanek: f64 polynomials on [-pi/4, pi/4]
 /// (fdlibm's kernel coefficients less the last term; what is dropped is below 1e-11 relative), one
 /// rounding to f32. Correctly rounded but for that last rounding (and the f64 rounding of the reduced
 /// argument). Valid for every f32 input.
 Value sinCosF32General(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   Emit e{b, x.getType()};
-  using P = arith::CmpFPredicate;
   Value ax = b.create<math::AbsFOp>(x);
   auto [k, r] = reducePayneHanek(e, ax);
-
-  // Quadrant q = k mod 4 (for cos, k + 1), computed in f64: no fptosi of a NaN.
-  if (!isSin)
-    k = e.add(k, e.d(1.0));
-  Value q = e.sub(k, e.mul(e.d(4.0), e.floor(e.mul(k, e.d(0.25)))));
-  Value useCos = b.create<arith::OrIOp>(e.cmp(P::OEQ, q, e.d(1.0)), e.cmp(P::OEQ, q, e.d(3.0)));
-  Value negate = e.cmp(P::OGE, q, e.d(2.0));
-  if (isSin) {
-    // sin is odd: flip for a set sign bit (so that sin(-0) = -0).
-    Value bits = b.create<arith::BitcastOp>(e.i32(), x);
-    Value signSet = b.create<arith::CmpIOp>(arith::CmpIPredicate::slt, bits, e.i(0));
-    negate = b.create<arith::XOrIOp>(negate, signSet);
-  }
 
   Value z = e.mul(r, r);
   Value ps = e.fma(z, e.d(-2.50507602534068634195e-08), e.d(2.75573137070700676789e-06));
@@ -171,10 +180,8 @@ Value sinCosF32General(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   pc = e.fma(z, pc, e.d(-1.38888888888741095749e-03));
   pc = e.fma(z, pc, e.d(4.16666666666666019037e-02));
   pc = e.fma(e.mul(z, z), pc, e.fma(z, e.d(-0.5), e.d(1.0)));
-  Value v = e.sel(useCos, pc, ps);
-  v = e.sel(negate, e.neg(v), v);
   // Infinities and NaN: the reduction gives NaN (inf - inf), and NaN flows through to the result.
-  return b.create<arith::TruncFOp>(e.f32(), v);
+  return b.create<arith::TruncFOp>(e.f32(), fromQuadrant(e, x, k, ps, pc, isSin));
 }
 
 /// Below this |x| the float32 expansion (sinCosF32Bounded) applies: k = rint(x * 2/pi) stays below
@@ -199,7 +206,6 @@ constexpr double kBoundedSinCosLimit = 0x1p17;
 /// expansion: 0.501; NumPy's float32 sin/cos: about 1.5).
 Value sinCosF32Bounded(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   Emit e{b, x.getType()};
-  using P = arith::CmpFPredicate;
   Value ax = b.create<math::AbsFOp>(x);
   Value k = e.rint(e.mul(ax, e.f(0x1.45f306p-1)));
   Value nk = e.neg(k);
@@ -210,18 +216,6 @@ Value sinCosF32Bounded(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   Value bb = e.sub(rh, r1);                                      // TwoSum(r1, -p): rh + err
   Value err = e.add(e.sub(r1, e.sub(rh, bb)), e.sub(e.neg(p), bb));
   Value rl = e.fma(nk, e.f(-0x1.ee59dap-50), e.sub(err, pe));
-
-  // Quadrant q = k mod 4 (for cos, k + 1): k < 2^17 is exact in f32; NaN gives NaN (no fptosi).
-  if (!isSin)
-    k = e.add(k, e.f(1.0));
-  Value q = e.sub(k, e.mul(e.f(4.0), e.floor(e.mul(k, e.f(0.25)))));
-  Value useCos = b.create<arith::OrIOp>(e.cmp(P::OEQ, q, e.f(1.0)), e.cmp(P::OEQ, q, e.f(3.0)));
-  Value negate = e.cmp(P::OGE, q, e.f(2.0));
-  if (isSin) {
-    Value bits = b.create<arith::BitcastOp>(e.i32(), x);
-    Value signSet = b.create<arith::CmpIOp>(arith::CmpIPredicate::slt, bits, e.i(0));
-    negate = b.create<arith::XOrIOp>(negate, signSet);
-  }
 
   Value z = e.mul(rh, rh);
   // sin: rh + (rl (1 - z/2) + rh z S(z)), S = -1/3! + z/5! - z^2/7! + z^3/9!
@@ -240,8 +234,7 @@ Value sinCosF32Bounded(ImplicitLocOpBuilder &b, Value x, bool isSin) {
   pc = e.fma(z, pc, e.f(1.0 / 24.0));
   Value cosCorr = e.fma(e.mul(z, z), pc, e.sub(e.fma(zl, e.f(-0.5), te), e.mul(rl, rh)));
   Value cosV = e.add(t, cosCorr);
-  Value v = e.sel(useCos, cosV, sinV);
-  return e.sel(negate, e.neg(v), v);
+  return fromQuadrant(e, x, k, sinV, cosV, isSin); // k < 2^17: exact in f32
 }
 
 /// The expansion of f32 sin/cos: the float32 one where the loop versioning found every operand of the
