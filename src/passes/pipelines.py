@@ -39,11 +39,23 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+@functools.cache
+def native_ldexp() -> bool:
+    """Whether the host computes vector ldexp in one instruction (x86 AVX-512F: vscalefps), which
+    float32 exp then uses (tensorc-math-approx's native-ldexp). Asked only when compiling; the object
+    cache's key already names the host's cpuid, so it need not name this."""
+    from .. import _tensorc
+
+    return "+avx512f" in _tensorc.host_cpu().replace(",", " ").split()
+
+
 def stage_pipelines(mode: Mode | str | None = None, dynamic_broadcast: bool = False,
                     backend: str = DEFAULT_BACKEND, blas: bool = False) -> dict[str, str]:
     """stage -> textual pipeline (anchored on the module) producing it from the previous stage.
     `dynamic_broadcast` lowers the general variant, where any dynamic size may broadcast at run time;
     `blas`: float matmuls call the runtime's BLAS (runtime/blas.py has loaded one)."""
     options = get_mode(mode).pipeline_options(dynamic_broadcast=dynamic_broadcast, blas=blas)
+    if backend == "cpu" and native_ldexp():
+        options = (options + " native-ldexp=true").strip()
     suffix = "{" + options + "}" if options else ""
     return {stage: f"builtin.module({pipeline}{suffix})" for stage, pipeline in backend_stages(backend)}

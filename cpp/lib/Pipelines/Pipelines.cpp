@@ -40,6 +40,10 @@ struct ModeOptions : PassPipelineOptions<ModeOptions> {
                     llvm::cl::desc("Call the runtime's BLAS for float matmuls (tensorc-matmul-to-blas); "
                                    "the runtime has loaded one"),
                     llvm::cl::init(false)};
+  Option<bool> nativeLdexp{*this, "native-ldexp",
+                           llvm::cl::desc("The target computes vector ldexp in one instruction (AVX-512): "
+                                          "float32 exp scales with it (see tensorc-math-approx)"),
+                           llvm::cl::init(false)};
 };
 
 /// The pattern passes and the rewrites each can switch by name.
@@ -162,7 +166,9 @@ void buildToLLVM(OpPassManager &pm, const ModeOptions &mode) {
   // Not `uses`: running on more threads is not an optimization FAST_COMPILE skips.
   const bool parallel = !contains(mode.exclude, "parallelize");
   addText(pm, std::string("tensorc-widen-bool-memrefs,") + (parallel ? "tensorc-parallelize-loops," : "") +
-              "expand-strided-metadata,lower-affine,tensorc-math-approx,convert-scf-to-cf,"
+              "expand-strided-metadata,lower-affine," +
+              (mode.nativeLdexp ? "tensorc-math-approx{native-ldexp=true}," : "tensorc-math-approx,") +
+              "convert-scf-to-cf,"
               "convert-math-to-funcs,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
               "convert-arith-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
               "reconcile-unrealized-casts");

@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -46,6 +47,33 @@ struct FoldTransposeIntoGeneric : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// Whether the body of `g` computes a function that costs a polynomial or a libm call per element
+/// (math.exp, log, sin, tanh, erf, powf, ...), as opposed to a few instructions (abs, sqrt, fma,
+/// rounding).
+bool isTranscendental(linalg::GenericOp g) {
+  return g.getBody()
+      ->walk([](Operation *op) {
+        if (op->getDialect() && op->getDialect()->getNamespace() == "math" &&
+            !isa<math::AbsFOp, math::AbsIOp, math::FmaOp, math::CopySignOp, math::SqrtOp, math::RsqrtOp, math::FloorOp,
+                 math::CeilOp, math::RoundOp, math::RoundEvenOp, math::TruncOp>(op))
+          return WalkResult::interrupt();
+        return WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// Whether `v` is read by a linalg op with reduction loops and by some other op.
+bool readByReductionAndOther(Value v) {
+  bool reduction = false;
+  llvm::SmallPtrSet<Operation *, 4> users;
+  for (Operation *user : v.getUsers()) {
+    users.insert(user);
+    if (auto l = dyn_cast<linalg::LinalgOp>(user))
+      reduction |= l.getNumReductionLoops() != 0;
+  }
+  return reduction && users.size() > 1;
+}
+
 struct FusePass : tensorc::impl::FuseBase<FusePass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -58,10 +86,18 @@ struct FusePass : tensorc::impl::FuseBase<FusePass> {
     // log_softmax inside the matmul's inner loop, a loop LLVM's loop vectorizer never finished on).
     // An elementwise consumer that broadcasts the producer recomputes it along the broadcast dims,
     // which costs less than storing and re-reading it.
+    //
+    // Not recomputed: a transcendental producer (exp, log, tanh, ...) read by a reduction and by
+    // another op, as softmax's e = exp(x - m) is by its sum and by e / sum. There the second exp
+    // would be most of the cost, while tensorc-fuse-rows puts the producer, the sum and the other
+    // reader in one row block, where e is stored once and re-read from cache (its two fused copies
+    // are one after CSE).
     linalg::populateElementwiseOpsFusionPatterns(p, [](OpOperand *fused) {
       auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
-      return !consumer || consumer.getNumReductionLoops() == 0 ||
-             consumer.getMatchingIndexingMap(fused).isPermutation();
+      if (consumer && consumer.getNumReductionLoops() != 0 && !consumer.getMatchingIndexingMap(fused).isPermutation())
+        return false;
+      auto producer = fused->get().getDefiningOp<linalg::GenericOp>();
+      return !producer || !isTranscendental(producer) || !readByReductionAndOther(fused->get());
     });
     p.add<FoldTransposeIntoGeneric>(ctx);
     // Only fusion here: canonicalization runs after this pass in the pipeline (mixing the two let the

@@ -22,6 +22,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -273,9 +274,33 @@ struct SinCosF32 : OpRewritePattern<OpTy> {
 /// e^x = 2^n * e^r, n = rint(x / ln2), r = x - n*ln2 by a two-part Cody-Waite step (exact first part
 /// under fma), e^r by Cephes' expf polynomial. n in [-150, 128]: results above FLT_MAX overflow to inf
 /// and results below 2^-126 are subnormals rounded once, both as libm does.
-Value expF32(ImplicitLocOpBuilder &b, Value x) {
+///
+/// With `nativeLdexp` the scaling is one llvm.ldexp (vscalefps on AVX-512), which rounds once and
+/// gives inf above FLT_MAX and 0 below the subnormals by itself: only +-inf (whose reduction would be
+/// inf - inf) and NaN (whose n would be poison after fptosi) need a select. Without it, the two
+/// factors below. Scalars only: the LLVM dialect's ldexp takes a scalar exponent, so vector exp (which
+/// the pipelines do not produce: LLVM's loop vectorizer widens the scalar ldexp) keeps the two factors.
+Value expF32(ImplicitLocOpBuilder &b, Value x, bool nativeLdexp) {
   Emit e{b, x.getType()};
   using P = arith::CmpFPredicate;
+  if (nativeLdexp && !isa<VectorType>(x.getType())) {
+    // Clamped to [-104, 89] (NaN becomes -104 and is selected back at the end): e^89 overflows and
+    // e^-104 is below half the smallest subnormal, so the clamp does not change a result.
+    Value xc = e.sel(e.cmp(P::OGT, x, e.f(-104.0)), x, e.f(-104.0));
+    xc = e.sel(e.cmp(P::OLT, xc, e.f(89.0)), xc, e.f(89.0));
+    Value n = e.rint(e.mul(xc, e.f(1.44269504088896341)));
+    Value r = e.fma(n, e.f(-0x1.62e43p-1), xc);
+    r = e.fma(n, e.f(-(0.6931471805599453 - 0x1.62e43p-1)), r);
+    Value z = e.fma(r, e.f(1.9875691500E-4), e.f(1.3981999507E-3));
+    z = e.fma(z, r, e.f(8.3334519073E-3));
+    z = e.fma(z, r, e.f(4.1665795894E-2));
+    z = e.fma(z, r, e.f(1.6666665459E-1));
+    z = e.fma(z, r, e.f(5.0000001201E-1));
+    z = e.fma(z, e.mul(r, r), r);
+    Value poly = e.add(z, e.f(1.0));
+    Value res = b.create<LLVM::LoadExpOp>(x.getType(), poly, b.create<arith::FPToSIOp>(e.i32(), n));
+    return e.sel(e.cmp(P::UNO, x, x), x, res);
+  }
   // e^x is 0 for x <= -104 (below half the smallest subnormal) and inf from 89 up. Those lanes and NaN
   // are computed as e^0 and e^89 (so that the exponent arithmetic stays defined, and masked inputs
   // such as -inf do not produce subnormals on the way to 0), then selected.
@@ -309,14 +334,15 @@ Value expF32(ImplicitLocOpBuilder &b, Value x) {
 }
 
 struct ExpF32 : OpRewritePattern<math::ExpOp> {
-  ExpF32(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/2) {}
+  ExpF32(MLIRContext *ctx, bool nativeLdexp) : OpRewritePattern(ctx, /*benefit=*/2), nativeLdexp(nativeLdexp) {}
   LogicalResult matchAndRewrite(math::ExpOp op, PatternRewriter &rw) const override {
     if (!isF32Like(op.getType()))
       return failure();
     ImplicitLocOpBuilder b(op.getLoc(), rw);
-    rw.replaceOp(op, expF32(b, op.getOperand()));
+    rw.replaceOp(op, expF32(b, op.getOperand(), nativeLdexp));
     return success();
   }
+  bool nativeLdexp;
 };
 
 //===----------------------------------------------------------------------===//
@@ -643,13 +669,15 @@ void versionLoops(Operation *root) {
 }
 
 struct MathApproxPass : tensorc::impl::MathApproxBase<MathApproxPass> {
+  using MathApproxBase::MathApproxBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     versionLoops(getOperation());
     RewritePatternSet patterns(ctx);
     // Ours first (benefit 2), then upstream's for what is left. The predicate selects upstream
     // expansions by op name; all of these are f32-only, so f64 stays libm. exp, sin and cos are ours.
-    patterns.add<SinCosF32<true, math::SinOp>, SinCosF32<false, math::CosOp>, ExpF32, ErfSign, BoundedRemF>(ctx);
+    patterns.add<SinCosF32<true, math::SinOp>, SinCosF32<false, math::CosOp>, ErfSign, BoundedRemF>(ctx);
+    patterns.add<ExpF32>(ctx, nativeLdexp);
     patterns.add<ScaleSubnormalLog<math::LogOp>>(ctx, 23 * 0.6931471805599453);
     patterns.add<ScaleSubnormalLog<math::Log2Op>>(ctx, 23.0);
     populateMathPolynomialApproximationPatterns(patterns, [](llvm::StringRef name) {

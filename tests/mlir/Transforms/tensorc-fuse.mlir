@@ -98,3 +98,60 @@ func.func @transpose_returned(%a: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?
   %e = tensorc.exp %t : tensor<?x?xf32> -> tensor<?x?xf32>
   return %t, %e : tensor<?x?xf32>, tensor<?x?xf32>
 }
+
+// -----
+
+// Must not fire (transcendental producers): exp(x - m) read by its sum and by the division, as
+// NumPy-spelled softmax reads it. Fusing would compute exp twice per element; e stays a loop of its
+// own, read by both (tensorc-fuse-rows puts all three in one row block, where e is re-read from cache).
+// The cheap x - m is still fused into the exp.
+// CHECK-LABEL: func.func @exp_read_by_sum_and_div
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.maximumf
+// CHECK: %[[E:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK: arith.subf
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[E]] : tensor<?x?xf32>)
+// CHECK-NOT: math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %{{.+}} : tensor<?x?xf32>, tensor<?x1xf32>)
+// CHECK-NOT: math.exp
+// CHECK: return
+func.func @exp_read_by_sum_and_div(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %m = tensorc.reduce_max %x axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %d = tensorc.sub %x, %m : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  %e = tensorc.exp %d : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tensorc.reduce_sum %e axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  %r = tensorc.div %e, %s : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// -----
+
+// Fires (transcendental producers): exp read by a reduction alone is fused into it (logsumexp's
+// sum of exp stores nothing of the input's size): one loop reads a tensor of x's shape, and computes exp.
+// CHECK-LABEL: func.func @exp_read_by_sum_only
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<?x?xf32>)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: math.exp
+// CHECK-NOT: tensor<?x?xf32>)
+// CHECK: return
+func.func @exp_read_by_sum_only(%x: tensor<?x?xf32>) -> tensor<?x1xf32> {
+  %e = tensorc.exp %x : tensor<?x?xf32> -> tensor<?x?xf32>
+  %s = tensorc.reduce_sum %e axes = [1] {keepdims = true} : tensor<?x?xf32> -> tensor<?x1xf32>
+  return %s : tensor<?x1xf32>
+}
+
+// -----
+
+// Fires (transcendental producers): exp read by two elementwise ops (no reduction) is recomputed in
+// each, as before: two loops that each read x and write their result, nothing of x's size in between.
+// CHECK-LABEL: func.func @exp_read_by_two_elementwise
+// CHECK-COUNT-2: math.exp
+// CHECK-NOT: math.exp
+// CHECK: return
+func.func @exp_read_by_two_elementwise(%x: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?x?xf32>) {
+  %e = tensorc.exp %x : tensor<?x?xf32> -> tensor<?x?xf32>
+  %a = tensorc.sin %e : tensor<?x?xf32> -> tensor<?x?xf32>
+  %b = tensorc.cos %e : tensor<?x?xf32> -> tensor<?x?xf32>
+  return %a, %b : tensor<?x?xf32>, tensor<?x?xf32>
+}

@@ -362,3 +362,34 @@ func.func @remf_untouched(%a: f32, %b: f32) -> f32 {
   %r = arith.remf %a, %b : f32
   return %r : f32
 }
+
+// With native-ldexp (AVX-512 targets, where llvm.ldexp is vscalefps once LLVM's loop vectorizer has
+// widened it), scalar float32 exp scales its polynomial by 2^n with one ldexp; without the option, by
+// exponent-field arithmetic (ldexp would be a libm call per element on other targets).
+// RUN: tensorc-opt %s -tensorc-math-approx='native-ldexp=true' | FileCheck %s --check-prefix=LDEXP
+// RUN: tensorc-opt %s -tensorc-math-approx | FileCheck %s --check-prefix=NOLDEXP
+// LDEXP-LABEL: func.func @f32_exp_ldexp
+// LDEXP-NOT: math.exp
+// LDEXP: math.roundeven
+// LDEXP: llvm.intr.ldexp(%{{.*}}, %{{.*}}) : (f32, i32) -> f32
+// LDEXP: return
+// NOLDEXP-LABEL: func.func @f32_exp_ldexp
+// NOLDEXP-NOT: llvm.intr.ldexp
+// NOLDEXP: return
+func.func @f32_exp_ldexp(%x: f32) -> f32 {
+  %0 = math.exp %x : f32
+  return %0 : f32
+}
+
+// Must not fire (native-ldexp): vector exp (the LLVM dialect's ldexp takes a scalar exponent) and f64
+// exp (libm) do not use ldexp.
+// LDEXP-LABEL: func.func @exp_no_ldexp
+// LDEXP-NOT: llvm.intr.ldexp
+// LDEXP: math.exp %{{.*}} : f64
+// LDEXP-NOT: llvm.intr.ldexp
+// LDEXP: return
+func.func @exp_no_ldexp(%x: vector<16xf32>, %y: f64) -> (vector<16xf32>, f64) {
+  %0 = math.exp %x : vector<16xf32>
+  %1 = math.exp %y : f64
+  return %0, %1 : vector<16xf32>, f64
+}

@@ -145,6 +145,10 @@ def Fuse : Pass<"tensorc-fuse"> {
     reads A[i, k] once per column j, so a fused producer of A would be recomputed N times (and the
     loop LLVM got for softplus(log_softmax(x)) @ y was one its loop vectorizer never finished).
     Elementwise consumers also take producers they broadcast (recomputed along the broadcast dims).
+    A producer that calls a transcendental function (exp, log, tanh, ...) and is read by a reduction
+    and by another op is not fused: softmax's `e = exp(x - m)` is read by its sum and by `e / sum`,
+    and fusing would compute exp twice per element; `tensorc-fuse-rows` then keeps e's row block in
+    cache between its two readers.
 
     ```mlir
     %e = linalg.generic {parallel} ins(%x, %m) { exp(x - m) }        %s = linalg.generic {parallel, reduction}
@@ -279,8 +283,15 @@ def MathApprox : Pass<"tensorc-math-approx"> {
     %y = math.log1p %x : f64      ->      %y = func.call @log1p(%x) : (f64) -> f64
     ```
   }];
+  let options = [
+    Option<"nativeLdexp", "native-ldexp", "bool", /*default=*/"false",
+           "The target computes `llvm.ldexp` on vectors in one instruction (x86 AVX-512: vscalefps): "
+           "scalar float32 exp (which LLVM's loop vectorizer widens) scales its polynomial by 2^n with "
+           "it, rounding once and handling overflow and subnormal results without the two-factor "
+           "multiply. Off, ldexp would become a libm call per element (x86 without AVX-512)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
-                           "::mlir::vector::VectorDialect"];
+                           "::mlir::vector::VectorDialect", "::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // TENSORC_TRANSFORMS_PASSES_TD

@@ -176,26 +176,46 @@ Value lowerSoftmaxLike(Lowering &L, Operation *op, Value x, int64_t axis, bool l
   // compute and gives an empty result (scipy raises there, through np.amax of an empty axis; tensorc
   // rewrites x - logsumexp(x) into log_softmax, which must keep NumPy's empty result).
   Value m = logVersion ? shiftedMax(L, loc, x, axes) : plainMax(L, loc, x, axes);
-  Value s = sumExpShifted(L, loc, x, m, axes);
+  AffineMap red = L.dropDimsMap(rank, axes);
+  AffineMap id = b.getMultiDimIdentityMap(rank);
+  // softmax computes e = exp(x - m) once: the sum reads e and the result scales it, where computing
+  // exp in both (as log_softmax's sum does, its result needs no exp) would double the dominant cost.
+  // Row-blocked by tensorc-fuse-rows, e is a tile of a few rows that stays in cache between the
+  // three loops (the two fused copies of its producer are one after CSE).
+  Value e;
+  Value s;
+  if (logVersion) {
+    s = sumExpShifted(L, loc, x, m, axes);
+  } else {
+    e = L.generic(loc, ValueRange{x, m}, L.empty(loc, xt, L.dims(loc, x)), {id, red, id}, std::string(rank, 'p'),
+                  [](OpBuilder &nb, Location l, ValueRange a) {
+                    return SmallVector<Value>{nb.create<math::ExpOp>(l, nb.create<arith::SubFOp>(l, a[0], a[1]))};
+                  })[0];
+    SmallVector<Value> sizes;
+    auto rt = L.reducedType(x, axes, xt.getElementType(), sizes, loc);
+    s = L.reduce(loc, e, axes, L.filled(loc, rt, sizes, L.zeroOf(loc, xt.getElementType())),
+                 [](OpBuilder &nb, Location l, Value v, Value acc) { return combineAdd(nb, l, v, acc); });
+  }
   // Per-row constants first (a division or a log per row, not per element):
-  //   softmax:  exp(x - m) * (1 / s)       log_softmax:  (x - m) - log(s)
-  // (x - m) is formed first in both: with a large common offset, x - (m + log s) would round m + log s.
+  //   softmax:  e * (1 / s)       log_softmax:  (x - m) - log(s)
+  // (x - m) is formed first in log_softmax: with a large common offset, x - (m + log s) would round
+  // m + log s.
   Value perRow = fromAccumulator(L, loc, s, xt.getElementType(), [logVersion](OpBuilder &nb, Location l, Value v) {
     if (logVersion)
       return Value(nb.create<math::LogOp>(l, v));
     Value one = nb.create<arith::ConstantOp>(l, nb.getFloatAttr(v.getType(), 1.0));
     return Value(nb.create<arith::DivFOp>(l, one, v));
   });
-  AffineMap red = L.dropDimsMap(rank, axes);
   Value init = L.empty(loc, xt, L.dims(loc, x));
-  return L.generic(loc, ValueRange{x, m, perRow}, init,
-                   {b.getMultiDimIdentityMap(rank), red, red, b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
-                   [logVersion](OpBuilder &nb, Location l, ValueRange a) {
+  if (!logVersion)
+    return L.generic(loc, ValueRange{e, perRow}, init, {id, red, id}, std::string(rank, 'p'),
+                     [](OpBuilder &nb, Location l, ValueRange a) {
+                       return SmallVector<Value>{nb.create<arith::MulFOp>(l, a[0], a[1])};
+                     })[0];
+  return L.generic(loc, ValueRange{x, m, perRow}, init, {id, red, red, id}, std::string(rank, 'p'),
+                   [](OpBuilder &nb, Location l, ValueRange a) {
                      Value shifted = nb.create<arith::SubFOp>(l, a[0], a[1]);
-                     if (logVersion)
-                       return SmallVector<Value>{nb.create<arith::SubFOp>(l, shifted, a[2])};
-                     Value e = nb.create<math::ExpOp>(l, shifted);
-                     return SmallVector<Value>{nb.create<arith::MulFOp>(l, e, a[2])};
+                     return SmallVector<Value>{nb.create<arith::SubFOp>(l, shifted, a[2])};
                    })[0];
 }
 
