@@ -283,29 +283,13 @@ struct SinCosF32 : OpRewritePattern<OpTy> {
 Value expF32(ImplicitLocOpBuilder &b, Value x, bool nativeLdexp) {
   Emit e{b, x.getType()};
   using P = arith::CmpFPredicate;
-  if (nativeLdexp && !isa<VectorType>(x.getType())) {
-    // Clamped to [-104, 89] (NaN becomes -104 and is selected back at the end): e^89 overflows and
-    // e^-104 is below half the smallest subnormal, so the clamp does not change a result.
-    Value xc = e.sel(e.cmp(P::OGT, x, e.f(-104.0)), x, e.f(-104.0));
-    xc = e.sel(e.cmp(P::OLT, xc, e.f(89.0)), xc, e.f(89.0));
-    Value n = e.rint(e.mul(xc, e.f(1.44269504088896341)));
-    Value r = e.fma(n, e.f(-0x1.62e43p-1), xc);
-    r = e.fma(n, e.f(-(0.6931471805599453 - 0x1.62e43p-1)), r);
-    Value z = e.fma(r, e.f(1.9875691500E-4), e.f(1.3981999507E-3));
-    z = e.fma(z, r, e.f(8.3334519073E-3));
-    z = e.fma(z, r, e.f(4.1665795894E-2));
-    z = e.fma(z, r, e.f(1.6666665459E-1));
-    z = e.fma(z, r, e.f(5.0000001201E-1));
-    z = e.fma(z, e.mul(r, r), r);
-    Value poly = e.add(z, e.f(1.0));
-    Value res = b.create<LLVM::LoadExpOp>(x.getType(), poly, b.create<arith::FPToSIOp>(e.i32(), n));
-    return e.sel(e.cmp(P::UNO, x, x), x, res);
-  }
-  // e^x is 0 for x <= -104 (below half the smallest subnormal) and inf from 89 up. Those lanes and NaN
-  // are computed as e^0 and e^89 (so that the exponent arithmetic stays defined, and masked inputs
-  // such as -inf do not produce subnormals on the way to 0), then selected.
-  Value zeroRes = e.cmp(P::OLE, x, e.f(-104.0));
-  Value xc = e.sel(e.cmp(P::OGT, x, e.f(-104.0)), x, e.f(0.0));
+  const bool ldexp = nativeLdexp && !isa<VectorType>(x.getType());
+  // e^x is 0 for x <= -104 (below half the smallest subnormal) and inf from 89 up, so inputs are
+  // clamped to [-104, 89] (NaN to the low end; it is selected back at the end). With ldexp the clamp
+  // changes no result. Without it, lanes at or below -104 are computed as e^0 (so that the exponent
+  // arithmetic stays defined, and masked inputs such as -inf do not produce subnormals on the way to
+  // 0), then selected.
+  Value xc = e.sel(e.cmp(P::OGT, x, e.f(-104.0)), x, e.f(ldexp ? -104.0 : 0.0));
   xc = e.sel(e.cmp(P::OLT, xc, e.f(89.0)), xc, e.f(89.0));
   Value n = e.rint(e.mul(xc, e.f(1.44269504088896341)));
   Value r = e.fma(n, e.f(-0x1.62e43p-1), xc);     // ln2 high part
@@ -318,18 +302,23 @@ Value expF32(ImplicitLocOpBuilder &b, Value x, bool nativeLdexp) {
   z = e.fma(z, e.mul(r, r), r);
   Value poly = e.add(z, e.f(1.0));
   Value ni = b.create<arith::FPToSIOp>(e.i32(), n);
-  auto pow2 = [&](Value k) {
-    Value biased = b.create<arith::AddIOp>(k, e.i(127));
-    return b.create<arith::BitcastOp>(e.f32(), b.create<arith::ShLIOp>(biased, e.i(23)));
-  };
-  // 2^n as 2^n1 * 2^n2 with n1 = n >> 1: both factors are normal for n in [-150, 128], and a result
-  // below 2^-126 is rounded once, in the last multiply. (That multiply producing a subnormal costs a
-  // microcode assist on x86; building subnormals with integer ops instead avoided it but doubled the
-  // cost of every exp, so only inputs in (-104, -87.3] pay.)
-  Value n1 = b.create<arith::ShRSIOp>(ni, e.i(1));
-  Value n2 = b.create<arith::SubIOp>(ni, n1);
-  Value res = e.mul(e.mul(poly, pow2(n1)), pow2(n2));
-  res = e.sel(zeroRes, e.f(0.0), res);
+  Value res;
+  if (ldexp) {
+    res = b.create<LLVM::LoadExpOp>(x.getType(), poly, ni);
+  } else {
+    auto pow2 = [&](Value k) {
+      Value biased = b.create<arith::AddIOp>(k, e.i(127));
+      return b.create<arith::BitcastOp>(e.f32(), b.create<arith::ShLIOp>(biased, e.i(23)));
+    };
+    // 2^n as 2^n1 * 2^n2 with n1 = n >> 1: both factors are normal for n in [-150, 128], and a result
+    // below 2^-126 is rounded once, in the last multiply. (That multiply producing a subnormal costs a
+    // microcode assist on x86; building subnormals with integer ops instead avoided it but doubled the
+    // cost of every exp, so only inputs in (-104, -87.3] pay.)
+    Value n1 = b.create<arith::ShRSIOp>(ni, e.i(1));
+    Value n2 = b.create<arith::SubIOp>(ni, n1);
+    res = e.mul(e.mul(poly, pow2(n1)), pow2(n2));
+    res = e.sel(e.cmp(P::OLE, x, e.f(-104.0)), e.f(0.0), res);
+  }
   return e.sel(e.cmp(P::UNO, x, x), x, res);
 }
 

@@ -193,8 +193,7 @@ Value lowerSoftmaxLike(Lowering &L, Operation *op, Value x, int64_t axis, bool l
                   })[0];
     SmallVector<Value> sizes;
     auto rt = L.reducedType(x, axes, xt.getElementType(), sizes, loc);
-    s = L.reduce(loc, e, axes, L.filled(loc, rt, sizes, L.zeroOf(loc, xt.getElementType())),
-                 [](OpBuilder &nb, Location l, Value v, Value acc) { return combineAdd(nb, l, v, acc); });
+    s = L.reduce(loc, e, axes, L.filled(loc, rt, sizes, L.zeroOf(loc, xt.getElementType())), combineAdd);
   }
   // Per-row constants first (a division or a log per row, not per element):
   //   softmax:  e * (1 / s)       log_softmax:  (x - m) - log(s)
