@@ -150,13 +150,15 @@ void buildToLinalg(OpPassManager &pm, const ModeOptions &mode) {
 /// tensorc-bufferize: one-shot bufferization (inputs read-only), identity layouts for checked ifs' results
 /// (returned without a copy), BLAS calls for matmuls with `blas`,
 /// deallocation, linalg -> loops (scf.parallel for the parallel dims, as fuse-rows' scf.forall row
-/// blocks become: what tensorc-to-llvm runs on the thread pool).
+/// blocks become: what tensorc-to-llvm runs on the thread pool), temporaries forwarded into the
+/// outputs their last loops write.
 void buildBufferize(OpPassManager &pm, const ModeOptions &mode) {
   addText(pm, std::string("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},"
                           "func.func(tensorc-identity-if-results),") +
               (mode.blas ? "tensorc-matmul-to-blas," : "") +
               "canonicalize,buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-              "func.func(convert-linalg-to-parallel-loops),scf-forall-to-parallel,canonicalize,cse");
+              "func.func(convert-linalg-to-parallel-loops),scf-forall-to-parallel,canonicalize,cse,"
+              "tensorc-forward-to-output");
 }
 
 /// tensorc-to-llvm: outermost parallel loops onto the thread pool (unless the mode excludes

@@ -2,6 +2,7 @@
 // transposes folded into the maps of the generics that read them.
 #include "tensorc/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -62,6 +63,22 @@ bool isTranscendental(linalg::GenericOp g) {
       .wasInterrupted();
 }
 
+/// Whether the body of `g` costs more per element than storing and re-reading its result: a
+/// transcendental, a square root or a division (vsqrtps and vdivps take 10-20 cycles per vector, a
+/// store and a load from cache about one).
+bool isCostly(linalg::GenericOp g) {
+  if (isTranscendental(g))
+    return true;
+  return g.getBody()
+      ->walk([](Operation *op) {
+        if (isa<math::SqrtOp, math::RsqrtOp, arith::DivFOp, arith::RemFOp, arith::DivSIOp, arith::DivUIOp,
+                arith::RemSIOp, arith::RemUIOp, arith::FloorDivSIOp, arith::CeilDivSIOp, arith::CeilDivUIOp>(op))
+          return WalkResult::interrupt();
+        return WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
 /// Whether `v` is read by a linalg op with reduction loops and by some other op.
 bool readByReductionAndOther(Value v) {
   bool reduction = false;
@@ -85,7 +102,8 @@ struct FusePass : tensorc::impl::FuseBase<FusePass> {
     // every j, so a fused producer of A would be recomputed N times (fuzz seed 12135: softplus of a
     // log_softmax inside the matmul's inner loop, a loop LLVM's loop vectorizer never finished on).
     // An elementwise consumer that broadcasts the producer recomputes it along the broadcast dims,
-    // which costs less than storing and re-reading it.
+    // which costs less than storing and re-reading it, unless the producer is costly (isCostly):
+    // layernorm's 1 / sqrt(var + eps) is one value per row, not one per element.
     //
     // Not recomputed: a transcendental producer (exp, log, tanh, ...) read by a reduction and by
     // another op, as softmax's e = exp(x - m) is by its sum and by e / sum. There the second exp
@@ -97,6 +115,8 @@ struct FusePass : tensorc::impl::FuseBase<FusePass> {
       if (consumer && consumer.getNumReductionLoops() != 0 && !consumer.getMatchingIndexingMap(fused).isPermutation())
         return false;
       auto producer = fused->get().getDefiningOp<linalg::GenericOp>();
+      if (consumer && producer && !consumer.getMatchingIndexingMap(fused).isPermutation() && isCostly(producer))
+        return false;
       return !producer || !isTranscendental(producer) || !readByReductionAndOther(fused->get());
     });
     p.add<FoldTransposeIntoGeneric>(ctx);

@@ -36,6 +36,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <cmath>
@@ -275,23 +276,29 @@ struct SinCosF32 : OpRewritePattern<OpTy> {
 /// under fma), e^r by Cephes' expf polynomial. n in [-150, 128]: results above FLT_MAX overflow to inf
 /// and results below 2^-126 are subnormals rounded once, both as libm does.
 ///
+/// n is rounded by adding 1.5 * 2^23 in the fma that scales x (the sum's low bits are then n, as an
+/// integer): no rounding instruction, and n's integer form is an integer subtraction of the bits, not
+/// an fptosi (poison for NaN). NaN then runs through the whole expansion as NaN: the clamps keep it
+/// (select(x < lo, lo, x) is x for NaN) and every later step propagates it, so it needs no select at
+/// the end (AVX-512 softmax: 2 of 19 vector ops per 16 elements).
+///
 /// With `nativeLdexp` the scaling is one llvm.ldexp (vscalefps on AVX-512), which rounds once and
-/// gives inf above FLT_MAX and 0 below the subnormals by itself: only +-inf (whose reduction would be
-/// inf - inf) and NaN (whose n would be poison after fptosi) need a select. Without it, the two
-/// factors below. Scalars only: the LLVM dialect's ldexp takes a scalar exponent, so vector exp (which
-/// the pipelines do not produce: LLVM's loop vectorizer widens the scalar ldexp) keeps the two factors.
+/// gives inf above FLT_MAX and 0 below the subnormals by itself. Without it, the two factors below.
+/// Scalars only: the LLVM dialect's ldexp takes a scalar exponent, so vector exp (which the pipelines
+/// do not produce: LLVM's loop vectorizer widens the scalar ldexp) keeps the two factors.
 Value expF32(ImplicitLocOpBuilder &b, Value x, bool nativeLdexp) {
   Emit e{b, x.getType()};
   using P = arith::CmpFPredicate;
   const bool ldexp = nativeLdexp && !isa<VectorType>(x.getType());
   // e^x is 0 for x <= -104 (below half the smallest subnormal) and inf from 89 up, so inputs are
-  // clamped to [-104, 89] (NaN to the low end; it is selected back at the end). With ldexp the clamp
-  // changes no result. Without it, lanes at or below -104 are computed as e^0 (so that the exponent
-  // arithmetic stays defined, and masked inputs such as -inf do not produce subnormals on the way to
-  // 0), then selected.
-  Value xc = e.sel(e.cmp(P::OGT, x, e.f(-104.0)), x, e.f(ldexp ? -104.0 : 0.0));
-  xc = e.sel(e.cmp(P::OLT, xc, e.f(89.0)), xc, e.f(89.0));
-  Value n = e.rint(e.mul(xc, e.f(1.44269504088896341)));
+  // clamped to [-104, 89]. With ldexp the clamp changes no result. Without it, lanes at or below -104
+  // are computed as e^0 (so that the exponent arithmetic stays defined, and masked inputs such as
+  // -inf do not produce subnormals on the way to 0), then selected.
+  Value xc = e.sel(e.cmp(P::OLT, x, e.f(-104.0)), e.f(ldexp ? -104.0 : 0.0), x);
+  xc = e.sel(e.cmp(P::OGT, xc, e.f(89.0)), e.f(89.0), xc);
+  constexpr float kShifter = 0x1.8p23f;
+  Value shifted = e.fma(xc, e.f(1.44269504088896341), e.f(kShifter));
+  Value n = e.sub(shifted, e.f(kShifter));
   Value r = e.fma(n, e.f(-0x1.62e43p-1), xc);     // ln2 high part
   r = e.fma(n, e.f(-(0.6931471805599453 - 0x1.62e43p-1)), r); // ln2 - high part
   Value z = e.fma(r, e.f(1.9875691500E-4), e.f(1.3981999507E-3));
@@ -301,25 +308,23 @@ Value expF32(ImplicitLocOpBuilder &b, Value x, bool nativeLdexp) {
   z = e.fma(z, r, e.f(5.0000001201E-1));
   z = e.fma(z, e.mul(r, r), r);
   Value poly = e.add(z, e.f(1.0));
-  Value ni = b.create<arith::FPToSIOp>(e.i32(), n);
-  Value res;
-  if (ldexp) {
-    res = b.create<LLVM::LoadExpOp>(x.getType(), poly, ni);
-  } else {
-    auto pow2 = [&](Value k) {
-      Value biased = b.create<arith::AddIOp>(k, e.i(127));
-      return b.create<arith::BitcastOp>(e.f32(), b.create<arith::ShLIOp>(biased, e.i(23)));
-    };
-    // 2^n as 2^n1 * 2^n2 with n1 = n >> 1: both factors are normal for n in [-150, 128], and a result
-    // below 2^-126 is rounded once, in the last multiply. (That multiply producing a subnormal costs a
-    // microcode assist on x86; building subnormals with integer ops instead avoided it but doubled the
-    // cost of every exp, so only inputs in (-104, -87.3] pay.)
-    Value n1 = b.create<arith::ShRSIOp>(ni, e.i(1));
-    Value n2 = b.create<arith::SubIOp>(ni, n1);
-    res = e.mul(e.mul(poly, pow2(n1)), pow2(n2));
-    res = e.sel(e.cmp(P::OLE, x, e.f(-104.0)), e.f(0.0), res);
-  }
-  return e.sel(e.cmp(P::UNO, x, x), x, res);
+  // n as an integer: the bits of `shifted` minus those of the shifter (exact for |n| < 2^22).
+  Value ni = b.create<arith::SubIOp>(b.create<arith::BitcastOp>(e.i32(), shifted),
+                                     e.i(static_cast<int32_t>(llvm::bit_cast<uint32_t>(kShifter))));
+  if (ldexp)
+    return b.create<LLVM::LoadExpOp>(x.getType(), poly, ni);
+  auto pow2 = [&](Value k) {
+    Value biased = b.create<arith::AddIOp>(k, e.i(127));
+    return b.create<arith::BitcastOp>(e.f32(), b.create<arith::ShLIOp>(biased, e.i(23)));
+  };
+  // 2^n as 2^n1 * 2^n2 with n1 = n >> 1: both factors are normal for n in [-150, 128], and a result
+  // below 2^-126 is rounded once, in the last multiply. (That multiply producing a subnormal costs a
+  // microcode assist on x86; building subnormals with integer ops instead avoided it but doubled the
+  // cost of every exp, so only inputs in (-104, -87.3] pay.)
+  Value n1 = b.create<arith::ShRSIOp>(ni, e.i(1));
+  Value n2 = b.create<arith::SubIOp>(ni, n1);
+  Value res = e.mul(e.mul(poly, pow2(n1)), pow2(n2));
+  return e.sel(e.cmp(P::OLE, x, e.f(-104.0)), e.f(0.0), res);
 }
 
 struct ExpF32 : OpRewritePattern<math::ExpOp> {

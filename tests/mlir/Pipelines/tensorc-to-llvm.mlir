@@ -14,7 +14,6 @@
 // CHECK-NOT: llvm.intr.exp
 // CHECK-NOT: llvm.call @expf
 // CHECK: llvm.load {{.*}} -> f32
-// CHECK: llvm.intr.roundeven
 // CHECK: llvm.intr.fma
 // CHECK: llvm.bitcast %{{.*}} : i32 to f32
 // CHECK: llvm.store %{{.*}} : f32, !llvm.ptr

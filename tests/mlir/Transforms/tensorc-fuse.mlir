@@ -54,15 +54,37 @@ func.func @elementwise_into_matmul(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>) -> 
 
 // -----
 
-// Fires into an elementwise consumer that broadcasts the producer: exp(v) is recomputed for every
+// Fires into an elementwise consumer that broadcasts a cheap producer: v * v is recomputed for every
 // row rather than stored and read back.
 // CHECK-LABEL: func.func @broadcast_into_elementwise
 // CHECK-COUNT-1: linalg.generic
 // CHECK-NOT: linalg.generic
 // CHECK: return
 func.func @broadcast_into_elementwise(%x: tensor<?x?xf32>, %v: tensor<1x?xf32>) -> tensor<?x?xf32> {
-  %e = tensorc.exp %v : tensor<1x?xf32> -> tensor<1x?xf32>
+  %e = tensorc.mul %v, %v : tensor<1x?xf32>, tensor<1x?xf32> -> tensor<1x?xf32>
   %r = tensorc.add %x, %e : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
+
+// -----
+
+// Must not fire (costly producers): exp, sqrt or a division broadcast into an elementwise consumer
+// would be computed once per element of the consumer instead of once per element of the producer
+// (layernorm's sqrt(var + eps) is one value per row).
+// CHECK-LABEL: func.func @costly_broadcast_not_fused
+// CHECK: linalg.generic
+// CHECK: math.exp
+// CHECK: linalg.generic
+// CHECK: math.sqrt
+// CHECK: linalg.generic
+// CHECK-NOT: math.exp
+// CHECK-NOT: math.sqrt
+// CHECK: return
+func.func @costly_broadcast_not_fused(%x: tensor<?x?xf32>, %v: tensor<1x?xf32>, %w: tensor<?x1xf32>) -> tensor<?x?xf32> {
+  %e = tensorc.exp %v : tensor<1x?xf32> -> tensor<1x?xf32>
+  %s = tensorc.sqrt %w : tensor<?x1xf32> -> tensor<?x1xf32>
+  %a = tensorc.add %x, %e : tensor<?x?xf32>, tensor<1x?xf32> -> tensor<?x?xf32>
+  %r = tensorc.div %a, %s : tensor<?x?xf32>, tensor<?x1xf32> -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
 }
 
@@ -113,7 +135,7 @@ func.func @transpose_returned(%a: tensor<?x?xf32>) -> (tensor<?x?xf32>, tensor<?
 // CHECK: math.exp
 // CHECK: linalg.generic {{.*}} ins(%[[E]] : tensor<?x?xf32>)
 // CHECK-NOT: math.exp
-// CHECK: linalg.generic {{.*}} ins(%[[E]], %{{.+}} : tensor<?x?xf32>, tensor<?x1xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %{{.+}} : tensor<?x?xf32>, tensor<?xf64>)
 // CHECK-NOT: math.exp
 // CHECK: return
 func.func @exp_read_by_sum_and_div(%x: tensor<?x?xf32>) -> tensor<?x?xf32> {

@@ -199,6 +199,45 @@ def FuseRows : Pass<"tensorc-fuse-rows"> {
   let dependentDialects = ["::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"];
 }
 
+def ForwardToOutput : Pass<"tensorc-forward-to-output"> {
+  let summary = "Compute a temporary in the output buffer that its last loop writes it into, element by element";
+  let description = [{
+    After bufferization, softmax's row block keeps e = exp(x - m) in a tile buffer, sums it, and
+    its last loop writes e * (1/s) to the output. The output's cache lines are then first written by
+    that last loop, which computes almost nothing, so its stores wait for the memory (a missing line
+    is read before it is written) with no work to overlap. This pass stores the temporary in the
+    output from the start: the misses move into the loop that computes exp, the last loop scales, in
+    place, lines that are in cache, and the temporary's allocation disappears.
+
+    ```mlir
+    %tmp = memref.alloc(%rows, %cols) : memref<?x?xf32>
+    scf.parallel (%r, %c) ... { memref.store %e, %tmp[%r, %c] }          // and more readers of %tmp
+    %out = memref.subview %result[%i, 0] [%rows, %cols] [1, 1]
+    scf.parallel (%r, %c) = (%c0, %c0) to (%rows, %cols) step (%c1, %c1) {
+      %v = memref.load %tmp[%r, %c]
+      memref.store (%v * %k), %out[%r, %c]
+    }
+    memref.dealloc %tmp
+    // becomes: %out defined where %tmp was, every use of %tmp (and of its subviews) on %out
+    ```
+
+    Fires when the temporary (an identity-layout `memref.alloc`) is used in its block only, by loads,
+    stores into it, deallocs and subviews used by loads and stores; the last op of the block that uses
+    it is a loop nest whose one store goes into `out`, of the same shape and element type, over all of
+    its indices (loops from 0 by 1 to each of its sizes, no scf.if around the store), loading the
+    temporary only at the store's indices and before the store. `out` is a fresh `memref.alloc` of
+    the block or a subview, in the block, of an allocation made outside the block's op that nothing
+    else inside that op uses; nothing uses `out` before the last loop.
+
+    Must not fire: a temporary read at other indices than the store's in the last loop (a shifted or
+    transposed read would see elements already overwritten), one written in the last loop, one passed
+    to another op (a copy, a call), an output that is read or written before the last loop or whose
+    storage another view in the loop uses, a last loop that writes only part of the output, or an
+    output of another shape or element type.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def ParallelizeLoops : Pass<"tensorc-parallelize-loops", "::mlir::ModuleOp"> {
   let summary = "Run the outermost scf.parallel of each loop nest on the runtime's thread pool";
   let description = [{

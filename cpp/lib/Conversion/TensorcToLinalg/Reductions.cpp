@@ -84,11 +84,23 @@ Value countOf(Lowering &L, Location loc, Value x, ArrayRef<int64_t> axes) {
 }
 
 /// Reduced value -> result type, re-inserting the reduced axes as size-1 dims for keepdims.
+///
+/// A generic that reads the reduced tensor through a map without those axes, not a
+/// tensor.expand_shape: its readers (x - x.mean(-1, keepdims=True), ...) then reach the reduction
+/// through linalg ops only, which is what tensorc-fuse fuses and what tensorc-fuse-rows follows to
+/// put the reduction and its readers in one row block. The copy itself is fused into its producer
+/// (a mean's division) or its readers, so it costs nothing once fused.
 Value finishKeepdims(Lowering &L, Location loc, Value reduced, RankedTensorType resultType, ArrayRef<int64_t> axes,
                      bool keepdims) {
   if (!keepdims)
     return reduced;
-  return L.expandUnitDims(loc, reduced, resultType, axes);
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> reducedDims = L.dims(loc, reduced), sizes;
+  for (int64_t d = 0, s = 0; d < rank; ++d)
+    sizes.push_back(llvm::is_contained(axes, d) ? L.idx(loc, 1) : reducedDims[s++]);
+  return L.generic(loc, ValueRange{reduced}, L.empty(loc, resultType, sizes),
+                   {L.dropDimsMap(rank, axes), L.b.getMultiDimIdentityMap(rank)}, std::string(rank, 'p'),
+                   [](OpBuilder &, Location, ValueRange a) { return SmallVector<Value>{a[0]}; })[0];
 }
 
 Value combineAdd(OpBuilder &b, Location l, Value e, Value acc) {
