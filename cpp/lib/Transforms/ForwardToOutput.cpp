@@ -11,10 +11,10 @@
 // gone as well.
 #include "tensorc/Transforms/Passes.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Dominance.h"
 
 namespace tensorc {
 #define GEN_PASS_DEF_FORWARDTOOUTPUT
@@ -80,10 +80,10 @@ bool coversAll(Operation *nest, memref::StoreOp store, ArrayRef<OpFoldResult> si
 ///  - the last op of the block that uses it (a loop nest) loads tmp only at the indices of its one
 ///    store into another buffer `out` of the same shape and element type, and that store's loops run
 ///    over all of `out`;
-///  - `out` is a fresh allocation (in the block, before nothing else uses it), or a subview in the
-///    block of an allocation from outside whose only use inside the block's op is that subview, and
-///    `out` has no use but this store (so nothing reads it before the last loop has written all of it).
-bool forward(memref::AllocOp tmp) {
+///  - `out` is a fresh allocation of the block, or a subview in the block of an allocation from
+///    outside whose only use inside the block's op is that subview, and `out` has no use before the
+///    last loop but this store (so nothing reads it before the last loop has written all of it).
+bool forward(memref::AllocOp tmp, DominanceInfo &dom) {
   Block *block = tmp->getBlock();
   auto tmpType = tmp.getType();
   if (!tmpType.getLayout().isIdentity())
@@ -189,14 +189,8 @@ bool forward(memref::AllocOp tmp) {
   // `out` is defined before tmp's first use: move its definition to tmp's place when its operands
   // are available there.
   if (tmp->isBeforeInBlock(outDef)) {
-    for (Value operand : outDef->getOperands()) {
-      Operation *d = operand.getDefiningOp();
-      if (d && d->getBlock() == block && !d->isBeforeInBlock(tmp))
-        return false;
-      if (!d && cast<BlockArgument>(operand).getOwner() != block &&
-          !cast<BlockArgument>(operand).getOwner()->getParentOp()->isAncestor(block->getParentOp()))
-        return false;
-    }
+    if (!llvm::all_of(outDef->getOperands(), [&](Value v) { return dom.properlyDominates(v, tmp); }))
+      return false;
     outDef->moveAfter(tmp);
   }
   OpBuilder b(tmp);
@@ -218,8 +212,10 @@ struct ForwardToOutputPass : tensorc::impl::ForwardToOutputBase<ForwardToOutputP
   void runOnOperation() override {
     SmallVector<memref::AllocOp> allocs;
     getOperation()->walk([&](memref::AllocOp a) { allocs.push_back(a); });
+    // (The edits move and erase ops inside blocks, never blocks: the dominance tree stays valid.)
+    DominanceInfo &dom = getAnalysis<DominanceInfo>();
     for (memref::AllocOp a : allocs)
-      forward(a);
+      forward(a, dom);
   }
 };
 } // namespace

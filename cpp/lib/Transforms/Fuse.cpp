@@ -112,10 +112,9 @@ struct FusePass : tensorc::impl::FuseBase<FusePass> {
     // are one after CSE).
     linalg::populateElementwiseOpsFusionPatterns(p, [](OpOperand *fused) {
       auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
-      if (consumer && consumer.getNumReductionLoops() != 0 && !consumer.getMatchingIndexingMap(fused).isPermutation())
-        return false;
       auto producer = fused->get().getDefiningOp<linalg::GenericOp>();
-      if (consumer && producer && !consumer.getMatchingIndexingMap(fused).isPermutation() && isCostly(producer))
+      if (consumer && !consumer.getMatchingIndexingMap(fused).isPermutation() &&
+          (consumer.getNumReductionLoops() != 0 || (producer && isCostly(producer))))
         return false;
       return !producer || !isTranscendental(producer) || !readByReductionAndOther(fused->get());
     });
